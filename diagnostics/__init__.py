@@ -1,0 +1,1 @@
+"""Telltale diagnostics: customer media in, evidence, codes and suggested fixes out."""
