@@ -1,0 +1,7 @@
+"""``python -m diagnostics``: see :mod:`diagnostics.cli`."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

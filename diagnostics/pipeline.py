@@ -1,0 +1,251 @@
+"""The analysis pipeline: media in, evidence, codes, suggestions.
+
+Stages for a photo, in order (each visible in :meth:`Pipeline.analyse_image`):
+
+1. ingest      decode by content, limits, EXIF orientation, metadata dropped
+2. detect      PP-OCR text detection on a downscaled copy + display-region cues
+3. read        per region: rectify from full resolution, seven-segment reader,
+               PP-OCR and Tesseract where they help
+4. fuse        group readings by spot, vote across engines
+5. extract     code grammars + look-alike repair against the knowledge base
+6. gate        quality metrics; unsure codes are held back, with a retake hint
+7. rank        knowledge-base lookup, ranked suggestions with reasons
+
+Engines that fail are soft failures: the file gets a note and the others carry on.
+A file that cannot be decoded gets ``MediaResult.error`` and the case goes on.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+
+import cv2
+import numpy as np
+
+from .config import Settings
+from .engines import build_engines
+from .errors import DiagnosticsError, EngineError
+from .schema import CodeCandidate, Diagnosis, MediaResult, TextReading
+from .vision import quality as quality_mod
+from .vision.fusion import fuse, same_spot
+from .vision.regions import Region, box_quad, dedupe_regions, map_box, propose_regions, rectify
+
+ProgressFn = Callable[[float, str], None]
+
+# Most regions read per photo, and most crops sent to the slower engines: keeps a
+# 12 MP photo within its time budget on two cores.
+MAX_REGIONS = 14
+MAX_TESSERACT_CROPS = 4
+MAX_RAPIDOCR_CROPS = 3
+
+
+class Pipeline:
+    """Runs the stages over a case.
+
+    Args:
+        settings: run settings.
+        knowledge_base: a :class:`diagnostics.knowledge.store.KnowledgeBase` (or any
+            object with ``known_keys()``, ``lookup()``, ``record_unmapped()``,
+            ``canonical_codes()`` optional).
+        engines: optional engines by name (tests inject fakes); default: built from
+            ``settings.engines``.
+    """
+
+    def __init__(self, settings: Settings, knowledge_base, engines: dict | None = None):
+        self.settings = settings
+        self.kb = knowledge_base
+        if engines is None:
+            engines, notes = build_engines(settings.engines)
+        else:
+            notes = []
+        self.engines = engines
+        self.engine_notes = notes
+
+    # ------------------------------------------------------------------ case
+    def diagnose(self, files: Sequence[tuple[str, bytes]], *, progress: ProgressFn | None = None, text: str = "") -> Diagnosis:
+        """Analyse every file of a case and rank suggestions.
+
+        Args:
+            files: ``(name, bytes)`` pairs.
+            progress: ``progress(fraction, message)`` callback.
+            text: what the customer typed (codes and brand names in it count).
+
+        Returns:
+            :class:`Diagnosis`; never raises for a bad file (see ``MediaResult.error``).
+        """
+        from .ranking import rank
+        from .reply import compose_reply
+
+        results: list[MediaResult] = []
+        n = max(len(files), 1)
+        for i, (name, data) in enumerate(files):
+            if progress:
+                progress(i / n, f"Reading {name} ({i + 1} of {len(files)})")
+            results.append(self.analyse_file(name, data))
+        if progress:
+            progress(1.0, "Looking up the knowledge base")
+        text_candidates = self._text_candidates(text)
+        diagnosis = rank(results, self.kb, customer_text=text, text_candidates=text_candidates)
+        diagnosis.reply = compose_reply(diagnosis, "en")
+        return diagnosis
+
+    def analyse_file(self, name: str, data: bytes) -> MediaResult:
+        """Analyse one file; errors become ``MediaResult.error`` with a hint."""
+        from .ingest import load_image
+
+        t0 = time.perf_counter()
+        try:
+            decoded = load_image(name, data, self.settings)
+        except DiagnosticsError as exc:
+            return MediaResult(name=name, error=exc.user_message, hint=exc.hint, seconds=time.perf_counter() - t0)
+        try:
+            result = self.analyse_image(decoded.rgb, name=name)
+        except DiagnosticsError as exc:
+            result = MediaResult(name=name, error=exc.user_message, hint=exc.hint)
+        result.size = (decoded.width, decoded.height)
+        if decoded.n_frames > 1:
+            result.notes.append(f"Animated image: frame {decoded.frame_index + 1} of {decoded.n_frames} was analysed.")
+        if tuple(decoded.original_size) not in ((0, 0), (decoded.width, decoded.height)):
+            ow, oh = decoded.original_size
+            result.notes.append(f"Large image ({ow}x{oh}) analysed at {decoded.width}x{decoded.height}.")
+        result.seconds = time.perf_counter() - t0
+        return result
+
+    # ----------------------------------------------------------------- image
+    def analyse_image(self, rgb: np.ndarray, name: str = "") -> MediaResult:
+        """Run stages 2-6 on an upright ``(H, W, 3) uint8 RGB`` image.
+
+        Returns:
+            :class:`MediaResult` (suggestions are made per case by :meth:`diagnose`).
+        """
+        from .extract import extract_codes
+
+        notes = list(self.engine_notes)
+        H, W = rgb.shape[:2]
+        long_side = max(H, W)
+        scale = max(1.0, long_side / self.settings.work_max_side)
+        work = rgb if scale == 1.0 else cv2.resize(rgb, (round(W / scale), round(H / scale)), interpolation=cv2.INTER_AREA)
+
+        raw: list[TextReading] = []
+        regions: list[Region] = []
+
+        # 2. detect: PP-OCR over the whole (downscaled) photo gives scene text and text boxes
+        scene = self._run(self.engines.get("rapidocr"), work, notes)
+        for r in scene:
+            x, y, w, h = r.bbox
+            box = (int(x * scale), int(y * scale), int(w * scale), int(h * scale))
+            raw.append(TextReading(r.text, r.confidence, r.engine, box))
+            # widen the text box: PP-OCR often cuts the last seven-segment digit
+            regions.append(Region(box_quad(box[0] - 0.6 * box[3], box[1] - 0.35 * box[3], box[2] + 1.2 * box[3], box[3] * 1.7),
+                                  "text", 2.0 * r.confidence))
+        regions += propose_regions(work, scale, limit=MAX_REGIONS)
+        if long_side <= 640:  # a tight crop: the whole image is a region too
+            regions.append(Region(box_quad(0, 0, W, H), "whole", 10.0))
+        regions = dedupe_regions(regions, iou=0.7, limit=MAX_REGIONS)
+
+        # 3. read each region from full resolution
+        seven = self.engines.get("seven_segment")
+        tess = self.engines.get("tesseract")
+        rapid = self.engines.get("rapidocr")
+        n_tess = n_rapid = 0
+        for rid, region in enumerate(regions):
+            crop, inverse = rectify(rgb, region.quad, pad=0.0 if region.cue == "whole" else 0.08)
+            if crop.shape[0] < 8 or crop.shape[1] < 8:
+                continue
+            found = []
+            for r in self._run(seven, crop, notes):
+                found.append((r, "seven_segment"))
+            if region.cue in ("panel", "whole") and rapid is not None and n_rapid < MAX_RAPIDOCR_CROPS:
+                n_rapid += 1
+                found += [(r, "rapidocr") for r in self._run(rapid, crop, notes)]
+            if tess is not None and n_tess < MAX_TESSERACT_CROPS and region.cue in ("panel", "text", "whole"):
+                n_tess += 1
+                found += [(r, "tesseract") for r in self._run(tess, crop, notes)]
+            for r, _ in found:
+                box = map_box(r.bbox, inverse, (H, W))
+                raw.append(TextReading(r.text, r.confidence, r.engine, box, region_id=rid, polarity=r.polarity))
+
+        # 4. fuse, 5. extract
+        readings = fuse(raw)
+        known = self._known_keys(notes)
+        candidates = extract_codes(readings, known, source=name) if readings else []
+        candidates = _resolve_overlaps(candidates)
+
+        # 6. quality gate on the region that matters
+        focus = _focus_box(candidates, readings, regions)
+        text_h = float(focus[3]) if focus else 0.0
+        if focus:
+            x, y, w, h = focus
+            pad = int(0.5 * h)
+            patch = rgb[max(0, y - pad) : y + h + pad, max(0, x - pad) : x + w + pad]
+        else:
+            patch = work
+        q = quality_mod.assess(patch if patch.size else work, text_height_px=text_h, found_display=bool(readings))
+        presented, held = [], []
+        threshold = self.settings.min_code_confidence
+        for c in candidates:
+            if q.issues and not set(q.issues) <= {"too_small"}:
+                c.confidence = round(c.confidence * 0.85, 3)
+            (presented if c.confidence >= threshold else held).append(c)
+        if not presented and not q.retake_hint:
+            q.issues.append("no_display" if not readings else "blur" if q.sharpness < quality_mod.BLUR_THRESHOLD * 2 else "too_small")
+            q.retake_hint = quality_mod.retake_hint(q.issues[-1:])
+        if held and not presented:
+            notes.append("A code may be visible but could not be read with confidence; it is not shown as a finding.")
+        return MediaResult(
+            name=name,
+            size=(W, H),
+            readings=readings,
+            raw_readings=raw,
+            candidates=presented,
+            rejected=held,
+            quality=q,
+            notes=sorted(set(notes), key=notes.index),
+            image=rgb,
+        )
+
+    # --------------------------------------------------------------- helpers
+    @staticmethod
+    def _run(engine, crop: np.ndarray, notes: list[str]) -> list[TextReading]:
+        if engine is None:
+            return []
+        try:
+            return engine.read(crop)
+        except EngineError as exc:
+            notes.append(f"{engine.name}: {exc.user_message}")
+            return []
+
+    def _known_keys(self, notes: list[str]) -> dict[str, set[str]]:
+        try:
+            return self.kb.known_keys() if self.kb is not None else {}
+        except DiagnosticsError as exc:
+            notes.append(exc.user_message)
+            return {}
+
+    def _text_candidates(self, text: str) -> list[CodeCandidate]:
+        if not text.strip():
+            return []
+        from .extract import extract_from_text
+
+        return extract_from_text(text, self._known_keys([]), source="customer text", engines=("typed text",))
+
+
+def _resolve_overlaps(cands: list[CodeCandidate]) -> list[CodeCandidate]:
+    """Different codes read at the same spot are alternatives: keep the most confident."""
+    kept: list[CodeCandidate] = []
+    for c in sorted(cands, key=lambda c: -c.confidence):
+        clash = next((k for k in kept if c.bbox and k.bbox and c.code != k.code and same_spot(c.bbox, k.bbox)), None)
+        if clash is not None:
+            clash.repairs.append(f"also read here as {c.text_as_read} ({c.confidence:.2f})")
+            continue
+        kept.append(c)
+    return kept
+
+
+def _focus_box(cands, readings, regions):
+    if cands and cands[0].bbox:
+        return cands[0].bbox
+    if readings:
+        return readings[0].bbox
+    return None

@@ -1,0 +1,118 @@
+"""From code candidates to ranked suggestions, with the reasons for each.
+
+Confidence of a suggestion = reading confidence x match quality (code 1.0, display
+alias 0.97) x scope factor (a brand named in the customer's text or read on the
+photo raises it; several brands sharing a code and nothing to choose lowers it).
+A code not in the knowledge base is reported as such and queued as unmapped; no fix
+is ever invented for it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .errors import DiagnosticsError
+from .knowledge.keys import match_key
+from .schema import CodeCandidate, Diagnosis, KBEntry, MediaResult, Suggestion
+
+BRAND_BOOST = 1.15
+ALIAS_FACTOR = 0.97
+
+
+def _merge(cands: list[CodeCandidate]) -> list[CodeCandidate]:
+    by_key: dict[str, CodeCandidate] = {}
+    for c in cands:
+        k = match_key(c.code)
+        if k not in by_key:
+            by_key[k] = CodeCandidate(**{**c.__dict__, "engines": tuple(c.engines), "repairs": list(c.repairs)})
+            continue
+        m = by_key[k]
+        if c.confidence > m.confidence:
+            m.confidence, m.bbox, m.text_as_read, m.source = c.confidence, c.bbox, c.text_as_read, c.source
+        m.engines = tuple(sorted(set(m.engines) | set(c.engines)))
+        # the same code in two files or in the photo and the text: more certain
+        m.confidence = round(min(0.99, 1 - (1 - m.confidence) * (1 - c.confidence * 0.5)), 3)
+    return sorted(by_key.values(), key=lambda c: -c.confidence)
+
+
+def _brand_mentions(entries: list[KBEntry], corpus: str) -> set[str]:
+    brands = {e.brand for e in entries if e.brand}
+    return {b for b in brands if re.search(r"\b" + re.escape(b.split()[0]) + r"\b", corpus, re.IGNORECASE)}
+
+
+def _scope(e: KBEntry) -> str:
+    parts = [p for p in (e.brand, e.appliance) if p]
+    s = " ".join(parts) or e.family
+    return s + (f" ({e.model_scope})" if e.model_scope else "")
+
+
+def rank(media: list[MediaResult], kb, *, customer_text: str = "", text_candidates: list[CodeCandidate] | None = None) -> Diagnosis:
+    """Build the :class:`Diagnosis` of a case.
+
+    Args:
+        media: analysed files.
+        kb: knowledge base (``lookup(code) -> list[KBEntry]``, ``record_unmapped(...)``).
+        customer_text: what the customer typed (brand names in it count as evidence).
+        text_candidates: codes extracted from ``customer_text``.
+
+    Returns:
+        Diagnosis with suggestions best first, unmapped codes and, when nothing was
+        found, what to ask the customer for.
+    """
+    cands = [c for m in media for c in m.candidates] + list(text_candidates or [])
+    merged = _merge(cands)
+    corpus = " ".join([customer_text] + [r.text for m in media for r in m.readings])
+    suggestions: list[Suggestion] = []
+    unmapped: list[CodeCandidate] = []
+    for cand in merged:
+        try:
+            entries = kb.lookup(cand.code) if kb is not None else []
+        except DiagnosticsError:
+            entries = []
+        if not entries:
+            cand.in_knowledge_base = False
+            unmapped.append(cand)
+            try:
+                if kb is not None:
+                    kb.record_unmapped(cand.code, cand.family, cand.text_as_read, cand.source)
+            except DiagnosticsError:
+                pass
+            continue
+        cand.in_knowledge_base = True
+        for m in media:
+            for c in m.candidates:
+                if match_key(c.code) == match_key(cand.code):
+                    c.in_knowledge_base = True
+        named = _brand_mentions(entries, corpus)
+        multi = len({_scope(e) for e in entries}) > 1
+        deciding = ""
+        if multi and not named:
+            scopes = ", ".join(sorted({_scope(e) for e in entries}))
+            deciding = (f"{cand.code} is used by several products ({scopes}). A photo of the model label "
+                        "(rating plate, usually inside the door or on the back) would decide which one applies.")
+        for e in entries:
+            how = "code" if match_key(e.code) == match_key(cand.code) else "display alias"
+            conf = cand.confidence * (1.0 if how == "code" else ALIAS_FACTOR)
+            engines = ", ".join(cand.engines)
+            where = f" from {cand.source}" if cand.source else ""
+            reasons = [f"'{cand.text_as_read}' read{where} by {engines} at {cand.confidence:.2f}"]
+            reasons += [f"look-alike repair: {r}" for r in cand.repairs]
+            reasons.append(f"matches the {_scope(e)} {how} {cand.code}")
+            if e.brand and e.brand in named:
+                conf *= BRAND_BOOST
+                reasons.append(f"the brand {e.brand} is mentioned by the customer or on the photo")
+            elif multi:
+                conf *= 1.0 / (1.0 + 0.2 * (len(entries) - 1))
+            if not e.verified:
+                reasons.append("knowledge-base entry not checked against a manufacturer's manual")
+            suggestions.append(Suggestion(e, round(min(conf, 0.99), 3), reasons, cand, deciding if multi else ""))
+    suggestions.sort(key=lambda s: -s.confidence)
+    ask = ""
+    if not suggestions and not unmapped:
+        hints = [m.hint for m in media if m.error and m.hint]
+        hints += [m.quality.retake_hint for m in media if not m.error and m.quality.retake_hint]
+        ask = " ".join(dict.fromkeys(h for h in hints if h)) or (
+            "Ask the customer for a clear photo of the display showing the code, straight on and close up, "
+            "and the make and model of the appliance."
+        )
+    return Diagnosis(media=media, suggestions=suggestions, unmapped=unmapped, ask_customer=ask)

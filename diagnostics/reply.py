@@ -1,0 +1,69 @@
+"""Draft replies to the customer, for an asynchronous channel (WhatsApp, Messenger, RCS).
+
+The reply says what was read, gives the knowledge base's customer text for the top
+suggestion, asks for the one detail that would decide when several products share a
+code, and sets expectations: the next answer may take hours, so the customer should
+include everything useful in one message.
+"""
+
+from __future__ import annotations
+
+from .schema import Diagnosis
+
+_T = {
+    "en": {
+        "hello": "Hi, thanks for sending this.",
+        "read": "We can see the code {code} in your {what}.",
+        "several": "This code means different things on different models. Could you send a photo of the model label (rating plate, usually inside the door or on the back)?",
+        "unmapped": "We read the code {code}, but we need to check what it means for your model. Could you send a photo of the model label and tell us the make?",
+        "nothing": "We could not read a code from what you sent. {ask}",
+        "async": "We'll reply here as soon as we can; it may take a few hours. If anything changes, just add it to this chat so the next agent has the full picture.",
+        "photo": "photo",
+        "photos": "photos",
+        "message": "message",
+    },
+    "es": {
+        "hello": "Hola, gracias por enviarnos esto.",
+        "read": "Vemos el código {code} en su {what}.",
+        "several": "Este código significa cosas distintas según el modelo. ¿Podría enviarnos una foto de la etiqueta del modelo (placa de características, normalmente dentro de la puerta o en la parte trasera)?",
+        "unmapped": "Hemos leído el código {code}, pero necesitamos comprobar qué significa en su modelo. ¿Podría enviarnos una foto de la etiqueta del modelo e indicarnos la marca?",
+        "nothing": "No hemos podido leer un código en lo que nos envió. {ask}",
+        "async": "Le responderemos aquí lo antes posible; puede tardar unas horas. Si algo cambia, añádalo a este chat para que el siguiente agente tenga toda la información.",
+        "photo": "foto",
+        "photos": "fotos",
+        "message": "mensaje",
+    },
+}
+
+
+def compose_reply(diagnosis: Diagnosis, language: str = "en") -> str:
+    """Draft a customer reply.
+
+    Args:
+        diagnosis: the case result.
+        language: ``"en"`` or ``"es"`` (other values fall back to English).
+
+    Returns:
+        Plain text (no markup), a few short paragraphs.
+    """
+    t = _T.get(language, _T["en"])
+    n_media = len(diagnosis.media)
+    what = t["photo"] if n_media == 1 else t["photos"] if n_media > 1 else t["message"]
+    parts = [t["hello"]]
+    if diagnosis.suggestions:
+        top = diagnosis.suggestions[0]
+        parts.append(t["read"].format(code=top.candidate.code, what=what))
+        body = top.entry.reply_es if language == "es" and top.entry.reply_es else top.entry.reply_en
+        if top.deciding_detail:
+            parts.append(t["several"])
+        else:
+            parts.append(body)
+    elif diagnosis.unmapped:
+        parts.append(t["unmapped"].format(code=diagnosis.unmapped[0].code))
+    else:
+        ask = diagnosis.ask_customer
+        if language == "es" and ask:
+            ask = "¿Podría enviarnos otra foto del display, de frente, de cerca y sin flash?"
+        parts.append(t["nothing"].format(ask=ask).strip())
+    parts.append(t["async"])
+    return "\n\n".join(p for p in parts if p)
