@@ -1,7 +1,9 @@
 """The result types that flow through the pipeline (media in, evidence, codes, suggestions).
 
-Coordinates: every ``BBox`` is ``(x, y, w, h)`` in integer pixels of the *original*
-image after EXIF orientation was applied (i.e. the upright image the agent sees).
+Coordinates: every ``BBox`` is ``(x, y, w, h)`` in integer pixels of the upright
+image that was analysed (EXIF orientation applied), i.e. ``MediaResult.image``.  This
+equals the original file's pixels except for images over 40 MP, which ingest decodes
+downscaled (``MediaResult.notes`` says so).
 Confidences are floats in ``[0, 1]``.  All types are plain dataclasses and export
 themselves with ``to_dict()`` (JSON-safe).
 """
