@@ -1,0 +1,1 @@
+"""Alembic migrations of the knowledge base (run by :mod:`diagnostics.knowledge.migrate`)."""

@@ -1,0 +1,487 @@
+"""The knowledge base: error-code entries, aliases, change history and unmapped codes.
+
+One :class:`KnowledgeBase` per database URL holds one SQLAlchemy engine and a
+``sessionmaker``; every method opens a short-lived session, so one instance can be
+shared by Streamlit's threads.  SQLite (default, a file under ``Settings.data_dir``)
+and PostgreSQL (``DATABASE_URL``) are supported; the schema is created and upgraded
+by Alembic (:mod:`diagnostics.knowledge.migrate`).
+
+Codes and aliases are compared by :func:`diagnostics.knowledge.keys.match_key`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event, func, or_, select, text, update
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from ..config import Settings
+from ..errors import DiagnosticsError, KnowledgeBaseError, ValidationError
+from ..schema import KBEntry
+from .keys import match_key
+from .migrate import upgrade_to_head
+from .models import Alias, Entry, EntryVersion, UnmappedCode, utcnow
+from .seeding import SEED_DIR, load_seed_entries
+from .validation import normalise_entry
+
+SEED_AUTHOR = "seed"
+_ENTRY_FIELDS = ("code", "family", "brand", "appliance", "model_scope", "title", "meaning", "causes",
+                 "steps", "safety", "severity", "technician", "reply_en", "reply_es", "source", "verified")
+
+
+def _iso(dt: datetime | None) -> str:
+    if dt is None:
+        return ""
+    if dt.tzinfo is None:  # SQLite gives naive datetimes back; they were stored as UTC
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt.isoformat()
+
+
+def _snapshot(e: Entry) -> dict[str, Any]:
+    d = {f: getattr(e, f) for f in _ENTRY_FIELDS}
+    d["causes"], d["steps"], d["safety"] = list(e.causes or []), list(e.steps or []), list(e.safety or [])
+    d["aliases"] = [a.alias for a in e.aliases]
+    d["id"], d["version"], d["deleted"] = e.id, e.version, bool(e.deleted)
+    return d
+
+
+def _to_kbentry(e: Entry) -> KBEntry:
+    return KBEntry(
+        id=e.id, code=e.code, family=e.family, title=e.title, meaning=e.meaning,
+        aliases=[a.alias for a in e.aliases], brand=e.brand, appliance=e.appliance,
+        model_scope=e.model_scope, causes=list(e.causes or []), steps=list(e.steps or []),
+        safety=list(e.safety or []), severity=e.severity, technician=bool(e.technician),
+        reply_en=e.reply_en, reply_es=e.reply_es, source=e.source, verified=bool(e.verified),
+        version=e.version,
+    )
+
+
+class KnowledgeBase:
+    """Error-code knowledge base over SQLAlchemy.
+
+    Build it with :meth:`open`.  All methods are thread-safe (short sessions, one engine).
+    Database failures raise :class:`KnowledgeBaseError`; bad data raises
+    :class:`ValidationError`, and nothing is stored in that case.
+    """
+
+    def __init__(self, engine: Engine, *, url_label: str = ""):
+        self.engine = engine
+        self._sessions = sessionmaker(bind=engine, expire_on_commit=False)
+        self._url_label = url_label or engine.url.render_as_string(hide_password=True)
+        self._keys_lock = threading.Lock()
+        self._keys_cache: dict[str, set[str]] | None = None
+
+    # ------------------------------------------------------------------ opening
+    @classmethod
+    def open(cls, settings: Settings, *, seed_dir: Path = SEED_DIR) -> "KnowledgeBase":
+        """Open the knowledge base at ``settings.database_url``.
+
+        Creates ``settings.data_dir`` (and the SQLite file's folder) for SQLite URLs,
+        upgrades the schema to the newest Alembic revision, and seeds it from
+        ``seed_dir/*.yaml`` when the entries table is empty (a second open adds nothing).
+
+        Raises:
+            KnowledgeBaseError: the database cannot be reached, migrated or seeded.
+        """
+        url = settings.database_url
+        try:
+            parsed = make_url(url)
+        except Exception as exc:  # sqlalchemy.exc.ArgumentError and friends
+            raise KnowledgeBaseError("The knowledge-base address (DATABASE_URL) is not a valid database URL.",
+                                     detail=str(exc)) from exc
+        label = parsed.render_as_string(hide_password=True)
+        try:
+            kwargs: dict[str, Any] = {"pool_pre_ping": True}
+            if parsed.get_backend_name() == "sqlite":
+                db = parsed.database or ""
+                if db and db != ":memory:" and not db.startswith("file:"):
+                    Path(db).expanduser().parent.mkdir(parents=True, exist_ok=True)
+                Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
+                kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+            engine = create_engine(url, **kwargs)
+            if parsed.get_backend_name() == "sqlite":
+                event.listen(engine, "connect", _sqlite_connect)
+                event.listen(engine, "begin", _sqlite_begin)
+        except (OSError, SQLAlchemyError, ImportError) as exc:
+            raise KnowledgeBaseError(f"The knowledge base at {label} could not be opened.", detail=str(exc)) from exc
+        kb = cls(engine, url_label=label)
+        try:
+            upgrade_to_head(engine)
+        except Exception as exc:  # alembic raises several unrelated types
+            engine.dispose()
+            raise KnowledgeBaseError(f"The knowledge base at {label} could not be upgraded to the current schema.",
+                                     detail=str(exc)) from exc
+        try:
+            kb.seed_if_empty(seed_dir)
+        except DiagnosticsError:
+            engine.dispose()
+            raise
+        return kb
+
+    def close(self) -> None:
+        """Release the engine's connections."""
+        self.engine.dispose()
+
+    @contextmanager
+    def _session(self, what: str, write: bool = False) -> Iterator[Session]:
+        """Short transaction; ``write=True`` takes SQLite's write lock at BEGIN (IMMEDIATE), so
+        concurrent writers queue (busy timeout) instead of failing with "database is locked"."""
+        try:
+            with self._sessions() as s, s.begin():
+                if write:
+                    s.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+                yield s
+        except DiagnosticsError:
+            raise
+        except SQLAlchemyError as exc:
+            raise KnowledgeBaseError(f"The knowledge base could not {what} ({self._url_label}).",
+                                     detail=str(exc)) from exc
+
+    def seed_if_empty(self, seed_dir: Path = SEED_DIR) -> int:
+        """Insert the seed entries when the entries table is empty, in one transaction.
+
+        Returns:
+            Number of entries inserted (0 when the table already had rows).
+
+        Raises:
+            KnowledgeBaseError: seed files unreadable, or a seed entry is invalid (the
+                message names the entry and field), or the database write failed.
+        """
+        with self._session("be seeded", write=True) as s:
+            # take the write lock first (a no-op UPDATE), so two processes opening an empty
+            # database at once seed it only once: the second then sees the first one's rows
+            s.execute(text("UPDATE alembic_version SET version_num = version_num"))
+            if s.scalar(select(func.count()).select_from(Entry)):
+                return 0
+            raw = load_seed_entries(seed_dir)
+            scopes: set[tuple] = set()
+            n = 0
+            for i, data in enumerate(raw):
+                try:
+                    clean = normalise_entry(data)
+                except ValidationError as exc:
+                    raise KnowledgeBaseError(f"Seed entry {i + 1} ({data.get('code', '?')}) is invalid: {exc.user_message}") from exc
+                scope = _scope_key(clean)
+                if scope in scopes:
+                    raise KnowledgeBaseError(f"Seed entry {i + 1} ({clean['code']}) duplicates another entry of the same brand and appliance.")
+                scopes.add(scope)
+                self._insert(s, clean, SEED_AUTHOR)
+                n += 1
+        self._invalidate()
+        return n
+
+    # ------------------------------------------------------------------ reading
+    def lookup(self, code: str, family: str | None = None) -> list[KBEntry]:
+        """Entries whose code or any alias has the same :func:`match_key` as ``code``.
+
+        Args:
+            code: a code as read or typed (``"F28"``, ``"0xef"``, ``"critical_process_died"``).
+            family: restrict to one family (see :data:`diagnostics.schema.FAMILIES`).
+
+        Returns:
+            Matching entries (deleted ones excluded): entries whose own code matches
+            first, then alias matches; within each, by brand and id.  Empty when none.
+        """
+        key = match_key(code or "")
+        if not key:
+            return []
+        with self._session("be searched") as s:
+            alias_ids = select(Alias.entry_id).where(Alias.match_key == key)
+            q = select(Entry).where(Entry.deleted.is_(False),
+                                    or_(Entry.match_key == key, Entry.id.in_(alias_ids)))
+            if family:
+                q = q.where(Entry.family == family)
+            rows = s.scalars(q).all()
+            rows = sorted(rows, key=lambda e: (e.match_key != key, e.brand.lower(), e.id))
+            return [_to_kbentry(e) for e in rows]
+
+    def known_keys(self) -> dict[str, set[str]]:
+        """Family -> set of match keys of every code and alias (for look-alike repair).
+
+        Cached; the cache is dropped on every write.  Returns a copy the caller may modify.
+        """
+        with self._keys_lock:
+            if self._keys_cache is None:
+                cache: dict[str, set[str]] = {}
+                with self._session("be read") as s:
+                    for fam, key in s.execute(select(Entry.family, Entry.match_key).where(Entry.deleted.is_(False))):
+                        cache.setdefault(fam, set()).add(key)
+                    q = select(Entry.family, Alias.match_key).join(Alias, Alias.entry_id == Entry.id).where(Entry.deleted.is_(False))
+                    for fam, key in s.execute(q):
+                        cache.setdefault(fam, set()).add(key)
+                self._keys_cache = cache
+            return {f: set(k) for f, k in self._keys_cache.items()}
+
+    def _invalidate(self) -> None:
+        with self._keys_lock:
+            self._keys_cache = None
+
+    def get(self, entry_id: int) -> KBEntry:
+        """The entry with this id.
+
+        Raises:
+            KnowledgeBaseError: no such entry (or it was deleted).
+        """
+        with self._session("be read") as s:
+            e = s.get(Entry, entry_id)
+            if e is None or e.deleted:
+                raise KnowledgeBaseError(f"There is no knowledge-base entry with id {entry_id}.")
+            return _to_kbentry(e)
+
+    def all_entries(self, family: str | None = None) -> list[KBEntry]:
+        """Every live entry (optionally one family), ordered by family, brand, code."""
+        with self._session("be read") as s:
+            q = select(Entry).where(Entry.deleted.is_(False))
+            if family:
+                q = q.where(Entry.family == family)
+            q = q.order_by(Entry.family, Entry.brand, Entry.appliance, Entry.code, Entry.id)
+            return [_to_kbentry(e) for e in s.scalars(q).all()]
+
+    def count(self) -> int:
+        """Number of live (not deleted) entries."""
+        with self._session("be read") as s:
+            return int(s.scalar(select(func.count()).select_from(Entry).where(Entry.deleted.is_(False))) or 0)
+
+    def search_text(self, query: str, limit: int = 50) -> list[KBEntry]:
+        """Case-insensitive substring search over code, aliases, title, meaning and brand.
+
+        Entries whose code/alias match key equals the query's come first.
+
+        Args:
+            query: free text (``"drain"``, ``"vaillant"``, ``"f28"``); blank gives ``[]``.
+            limit: most results returned.
+        """
+        q = (query or "").strip().lower()
+        if not q:
+            return []
+        pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        # "critical process died" should find CRITICAL_PROCESS_DIED: a space also matches "_"
+        pattern = pattern.replace(" ", "_") if " " in q else pattern
+        key = match_key(q)
+        with self._session("be searched") as s:
+            alias_ids = select(Alias.entry_id).where(or_(func.lower(Alias.alias).like(pattern, escape="\\"),
+                                                         Alias.match_key == key))
+            cond = or_(
+                func.lower(Entry.code).like(pattern, escape="\\"),
+                func.lower(Entry.title).like(pattern, escape="\\"),
+                func.lower(Entry.meaning).like(pattern, escape="\\"),
+                func.lower(Entry.brand).like(pattern, escape="\\"),
+                Entry.match_key == key,
+                Entry.id.in_(alias_ids),
+            )
+            rows = s.scalars(select(Entry).where(Entry.deleted.is_(False), cond)).all()
+            exact_alias = {r for r in s.scalars(select(Alias.entry_id).where(Alias.match_key == key))}
+            rows = sorted(rows, key=lambda e: (not (e.match_key == key or e.id in exact_alias),
+                                               e.family, e.brand.lower(), e.code))
+            return [_to_kbentry(e) for e in rows[: max(0, int(limit))]]
+
+    def history(self, entry_id: int) -> list[dict[str, Any]]:
+        """Every recorded change of an entry, oldest first.
+
+        Returns:
+            ``[{"version": int, "action": "create"|"update"|"delete", "changed_by": str,
+            "changed_at": ISO-8601 UTC str, "snapshot": dict}]``; empty for an unknown id.
+        """
+        with self._session("be read") as s:
+            q = select(EntryVersion).where(EntryVersion.entry_id == entry_id).order_by(EntryVersion.version)
+            return [{"version": v.version, "action": v.action, "changed_by": v.changed_by,
+                     "changed_at": _iso(v.changed_at), "snapshot": dict(v.snapshot)} for v in s.scalars(q)]
+
+    # ------------------------------------------------------------------ writing
+    def save_entry(self, data: dict[str, Any], *, author: str, expected_version: int | None = None) -> KBEntry:
+        """Create an entry (no ``data["id"]``) or update one (``data["id"]`` set).
+
+        For an update, fields missing from ``data`` keep their stored values.  Each save
+        bumps ``version`` and records a row in ``entry_versions`` with ``author``.
+
+        Args:
+            data: entry fields (see :mod:`diagnostics.knowledge.validation`).
+            author: who makes the change (user name or e-mail); required.
+            expected_version: the version the editor opened; an update is refused when the
+                stored version differs (someone else saved in between).
+
+        Raises:
+            ValidationError: invalid data, unknown id, duplicate code in the same scope, or a
+                stale ``expected_version``; nothing is stored.
+            KnowledgeBaseError: the database write failed.
+        """
+        author = (author or "").strip()
+        if not author:
+            raise ValidationError("author: say who is making this change.", detail="author")
+        if not isinstance(data, dict):
+            raise ValidationError("An entry must be a mapping of field names to values.")
+        try:
+            result = self._save(data, author, expected_version)
+        except KnowledgeBaseError as exc:
+            if isinstance(exc.__cause__, IntegrityError):  # a concurrent save took the same version number
+                raise ValidationError("version: this entry was changed by someone else at the same moment. "
+                                      "Reload it and make your change again.", detail="version") from exc
+            raise
+        self._invalidate()
+        return result
+
+    def _save(self, data: dict[str, Any], author: str, expected_version: int | None) -> KBEntry:
+        entry_id = data.get("id")
+        with self._session("save the entry", write=True) as s:
+            if entry_id is None:
+                clean = normalise_entry(data)
+                self._check_scope(s, clean, None)
+                e = self._insert(s, clean, author)
+            else:
+                e = s.get(Entry, entry_id)
+                if e is None or e.deleted:
+                    raise ValidationError(f"id: there is no knowledge-base entry with id {entry_id}.", detail="id")
+                if expected_version is not None and expected_version != e.version:
+                    raise ValidationError(
+                        f"version: entry {e.code} was changed by {e.updated_by or 'someone'} since you opened it "
+                        f"(you opened version {expected_version}, it is now version {e.version}). "
+                        "Reload it and make your change again.", detail="version")
+                merged = _snapshot(e)
+                merged.pop("deleted")
+                merged.update({k: v for k, v in data.items() if k != "version"})
+                clean = normalise_entry(merged)
+                self._check_scope(s, clean, e.id)
+                self._apply(e, clean)
+                e.version += 1
+                e.updated_at = utcnow()
+                e.updated_by = author
+                s.flush()
+                s.add(EntryVersion(entry_id=e.id, version=e.version, snapshot=_snapshot(e), action="update",
+                                   changed_by=author, changed_at=e.updated_at))
+            s.flush()
+            return _to_kbentry(e)
+
+    def delete_entry(self, entry_id: int, *, author: str) -> None:
+        """Soft-delete an entry: it disappears from lookups; its history keeps a ``delete`` row.
+
+        Raises:
+            ValidationError: no author, or no live entry with this id.
+            KnowledgeBaseError: the database write failed.
+        """
+        author = (author or "").strip()
+        if not author:
+            raise ValidationError("author: say who is making this change.", detail="author")
+        with self._session("delete the entry", write=True) as s:
+            e = s.get(Entry, entry_id)
+            if e is None or e.deleted:
+                raise ValidationError(f"id: there is no knowledge-base entry with id {entry_id}.", detail="id")
+            e.deleted = True
+            e.version += 1
+            e.updated_at = utcnow()
+            e.updated_by = author
+            s.add(EntryVersion(entry_id=e.id, version=e.version, snapshot=_snapshot(e), action="delete",
+                               changed_by=author, changed_at=e.updated_at))
+        self._invalidate()
+
+    def record_unmapped(self, code: str, family: str, text_as_read: str, source: str = "") -> None:
+        """Count one sighting of a code the knowledge base does not know (upsert by match key).
+
+        Args:
+            code: normalised code (``"E77"``); its match key identifies the row.
+            family: family guess from the extractor.
+            text_as_read: characters as the engine read them (kept as an example, 255 chars max).
+            source: media name or channel it came from.
+
+        Raises:
+            ValidationError: ``code`` has no letters or digits.
+            KnowledgeBaseError: the database write failed.
+        """
+        key = match_key(code or "")
+        if not key:
+            raise ValidationError("code: an unmapped code needs letters or digits.", detail="code")
+        now = utcnow()
+        values: dict[str, Any] = {"count": UnmappedCode.count + 1, "last_seen": now}
+        if family:
+            values["family"] = family[:32]
+        if text_as_read:
+            values["example"] = text_as_read[:255]
+        if source:
+            values["last_source"] = source[:255]
+        # one atomic UPDATE (count = count + 1), else INSERT; a concurrent INSERT of the same
+        # key loses on the unique index and is retried as an UPDATE
+        for attempt in range(2):
+            try:
+                with self._session("record the unmapped code", write=True) as s:
+                    res = s.execute(update(UnmappedCode).where(UnmappedCode.match_key == key).values(**values))
+                    if res.rowcount == 0:
+                        s.add(UnmappedCode(match_key=key[:64], code=code.strip()[:64], family=(family or "")[:32],
+                                           count=1, first_seen=now, last_seen=now,
+                                           example=(text_as_read or "")[:255], last_source=(source or "")[:255]))
+                return
+            except KnowledgeBaseError as exc:
+                if attempt == 0 and isinstance(exc.__cause__, IntegrityError):
+                    continue
+                raise
+
+    def list_unmapped(self) -> list[dict[str, Any]]:
+        """Unmapped codes, most frequent first.
+
+        Returns:
+            ``[{"code", "match_key", "family", "count", "first_seen", "last_seen",
+            "example", "source"}]`` with ISO-8601 UTC times.
+        """
+        with self._session("be read") as s:
+            q = select(UnmappedCode).order_by(UnmappedCode.count.desc(), UnmappedCode.last_seen.desc())
+            return [{"code": u.code, "match_key": u.match_key, "family": u.family, "count": u.count,
+                     "first_seen": _iso(u.first_seen), "last_seen": _iso(u.last_seen),
+                     "example": u.example, "source": u.last_source} for u in s.scalars(q)]
+
+    # ------------------------------------------------------------------ helpers
+    def _check_scope(self, s: Session, clean: dict[str, Any], own_id: int | None) -> None:
+        q = select(Entry).where(Entry.deleted.is_(False), Entry.match_key == match_key(clean["code"]),
+                                Entry.family == clean["family"])
+        for other in s.scalars(q):
+            if other.id != own_id and _scope_key(_snapshot(other)) == _scope_key(clean):
+                raise ValidationError(
+                    f"code: {clean['code']} already exists for {clean['brand'] or 'this family'} "
+                    f"{clean['appliance']} (entry {other.id}); edit that entry instead.", detail="code")
+
+    @staticmethod
+    def _apply(e: Entry, clean: dict[str, Any]) -> None:
+        for f in _ENTRY_FIELDS:
+            setattr(e, f, clean[f])
+        e.match_key = match_key(clean["code"])
+        wanted = {match_key(a): a for a in clean["aliases"]}
+        for a in list(e.aliases):
+            if a.match_key not in wanted:
+                e.aliases.remove(a)
+            else:
+                a.alias = wanted.pop(a.match_key)
+        for k, a in wanted.items():
+            e.aliases.append(Alias(alias=a, match_key=k))
+
+    def _insert(self, s: Session, clean: dict[str, Any], author: str) -> Entry:
+        now = utcnow()
+        e = Entry(version=1, deleted=False, created_at=now, updated_at=now, updated_by=author)
+        self._apply(e, clean)
+        s.add(e)
+        s.flush()
+        s.add(EntryVersion(entry_id=e.id, version=1, snapshot=_snapshot(e), action="create",
+                           changed_by=author, changed_at=now))
+        return e
+
+
+def _scope_key(d: dict[str, Any]) -> tuple[str, str, str, str]:
+    return (d["family"], d["brand"].strip().lower(), d["appliance"].strip().lower(), match_key(d["code"]))
+
+
+def _sqlite_connect(dbapi_conn, _record) -> None:
+    # Let SQLAlchemy emit BEGIN itself (pysqlite's own transaction handling skips DDL and
+    # cannot take the write lock early); see SQLAlchemy's "Serializable isolation" notes.
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+def _sqlite_begin(conn) -> None:
+    mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+    conn.exec_driver_sql(f"BEGIN {'IMMEDIATE' if mode == 'IMMEDIATE' else 'DEFERRED'}")
