@@ -1,0 +1,142 @@
+"""End-to-end: the real panel in a real browser.
+
+Starts ``streamlit run app.py`` on a free port (offline, temporary data folder), drives
+Debian's Chromium through Playwright, uploads a bundled sample photo through the file
+input, presses Diagnose, and waits until the expected code and its suggestion title are
+on the page.  A screenshot is written to the test's temporary folder.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+RESULT_TIMEOUT_S = 120
+
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is not installed")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def data_dir(tmp_path):
+    d = tmp_path / "data"
+    d.mkdir()
+    return d
+
+
+@pytest.fixture
+def server(request, data_dir, tmp_path):
+    """A running panel; yields its base URL; stopped in a finalizer."""
+    port = _free_port()
+    env = dict(os.environ, HF_HUB_OFFLINE="1", TELLTALE_DATA_DIR=str(data_dir),
+               STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
+    log = (tmp_path / "streamlit.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"],
+        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+
+    def stop():
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+    request.addfinalizer(stop)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"streamlit exited early:\n{(tmp_path / 'streamlit.log').read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return url
+        except OSError:
+            time.sleep(0.3)
+    pytest.fail("streamlit did not start within 60 s")
+
+
+def _sample_with_known_code(data_dir):
+    """First bundled sample photo whose expected code is in the knowledge base, with
+    the titles of the entries for that code."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from diagnostics import api
+    from diagnostics.config import Settings
+    from diagnostics.knowledge.keys import match_key
+
+    rows = api.load_samples()
+    kb = api.get_knowledge_base(Settings.from_env({"TELLTALE_DATA_DIR": str(data_dir)}))
+    by_key: dict[str, list[str]] = {}
+    for e in kb.all_entries():
+        by_key.setdefault(match_key(e.code), []).append(e.title)
+    for r in rows:
+        if r.expected and match_key(r.expected) in by_key and r.path.suffix.lower() in (".jpg", ".jpeg", ".png"):
+            return r.path, r.expected, by_key[match_key(r.expected)]
+    pytest.skip("no bundled sample with a code that is in the knowledge base")
+
+
+def test_upload_and_diagnose_in_chromium(server, data_dir, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    from diagnostics.knowledge.keys import match_key
+
+    photo, code, titles = _sample_with_known_code(data_dir)
+    shot = tmp_path / "panel.png"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 2400})
+            page.goto(server, timeout=60_000)
+            page.get_by_text("Diagnose a customer photo").wait_for(timeout=60_000)
+            page.locator("input[type=file]").first.set_input_files(str(photo))
+            button = page.get_by_role("button", name="Diagnose")
+            button.wait_for(timeout=30_000)
+            page.wait_for_function("() => [...document.querySelectorAll('button')]"
+                                   ".some(b => b.innerText.includes('Diagnose') && !b.disabled)", timeout=30_000)
+            button.click()
+            page.get_by_text("Reply to the customer").wait_for(timeout=RESULT_TIMEOUT_S * 1000)
+            page.locator("[data-testid='stImage'] img").first.wait_for(timeout=30_000)
+            page.wait_for_timeout(1500)  # let the tables and the image finish painting
+            body = page.inner_text("body")
+            summary = page.locator("[data-testid='stAlert'] [data-testid='stMarkdownContainer']").first.inner_text()
+            page.screenshot(path=str(shot), full_page=True)
+            # T12: another widget changes (reply language) -> same result, no re-upload, no error.
+            page.get_by_text("Español", exact=True).first.click()
+            page.wait_for_function("() => [...document.querySelectorAll('textarea')]"
+                                   ".some(t => t.value.startsWith('Hola'))", timeout=30_000)
+            summary_after = page.locator("[data-testid='stAlert'] [data-testid='stMarkdownContainer']").first.inner_text()
+            errors_after = page.locator("[data-testid='stAlertContentError']").all_inner_texts()
+        finally:
+            browser.close()
+    print(f"screenshot: {shot}")
+    assert "Traceback" not in body
+    first_word = summary.split()[0] if summary.split() else ""
+    assert match_key(first_word) == match_key(code), f"expected {code} on top, got: {summary!r}"
+    assert any(t in body for t in titles), f"none of {titles} shown"
+    assert shot.stat().st_size > 10_000
+    assert summary_after == summary
+    assert not [e for e in errors_after if "empty" in e or "not supported" in e]
