@@ -17,6 +17,7 @@ A file that cannot be decoded gets ``MediaResult.error`` and the case goes on.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Sequence
 
@@ -36,8 +37,9 @@ ProgressFn = Callable[[float, str], None]
 # Most regions read per photo, and most crops sent to the slower engines: keeps a
 # 12 MP photo within its time budget on two cores.
 MAX_REGIONS = 14
-MAX_TESSERACT_CROPS = 4
-MAX_RAPIDOCR_CROPS = 3
+MAX_TEXT_REGIONS = 5
+MAX_TESSERACT_CROPS = 2
+MAX_RAPIDOCR_CROPS = 1
 
 
 class Pipeline:
@@ -132,13 +134,17 @@ class Pipeline:
 
         # 2. detect: PP-OCR over the whole (downscaled) photo gives scene text and text boxes
         scene = self._run(self.engines.get("rapidocr"), work, notes)
+        text_regions = []
         for r in scene:
             x, y, w, h = r.bbox
             box = (int(x * scale), int(y * scale), int(w * scale), int(h * scale))
             raw.append(TextReading(r.text, r.confidence, r.engine, box))
-            # widen the text box: PP-OCR often cuts the last seven-segment digit
-            regions.append(Region(box_quad(box[0] - 0.6 * box[3], box[1] - 0.35 * box[3], box[2] + 1.2 * box[3], box[3] * 1.7),
-                                  "text", 2.0 * r.confidence))
+            if _CODE_TOKEN.search(r.text) or len(r.text.strip()) <= 3:
+                # widen the box: PP-OCR often cuts off seven-segment digits at the ends
+                bh = box[3]
+                text_regions.append(Region(box_quad(box[0] - 1.2 * bh, box[1] - 0.35 * bh, box[2] + 2.4 * bh, bh * 1.7),
+                                           "text", 2.0 * r.confidence))
+        regions += sorted(text_regions, key=lambda g: -g.score)[:MAX_TEXT_REGIONS]
         regions += propose_regions(work, scale, limit=MAX_REGIONS)
         if long_side <= 640:  # a tight crop: the whole image is a region too
             regions.append(Region(box_quad(0, 0, W, H), "whole", 10.0))
@@ -153,16 +159,19 @@ class Pipeline:
             crop, inverse = rectify(rgb, region.quad, pad=0.0 if region.cue == "whole" else 0.08)
             if crop.shape[0] < 8 or crop.shape[1] < 8:
                 continue
-            found = []
-            for r in self._run(seven, crop, notes):
-                found.append((r, "seven_segment"))
-            if region.cue in ("panel", "whole") and rapid is not None and n_rapid < MAX_RAPIDOCR_CROPS:
+            found = list(self._run(seven, crop, notes))
+            # PP-OCR again on the best rectified panel (small or tilted screens read better
+            # upright and at full resolution); Tesseract on tight crops and on text lines
+            # that may hold a code.
+            if region.cue in ("panel", "whole") and rapid is not None and n_rapid < MAX_RAPIDOCR_CROPS \
+                    and region.bbox[2] * region.bbox[3] < 0.5 * H * W:
                 n_rapid += 1
-                found += [(r, "rapidocr") for r in self._run(rapid, crop, notes)]
-            if tess is not None and n_tess < MAX_TESSERACT_CROPS and region.cue in ("panel", "text", "whole"):
+                found += self._run(rapid, crop, notes)
+            if tess is not None and n_tess < MAX_TESSERACT_CROPS and (
+                    region.cue == "whole" or (region.cue == "text" and _code_like(region, raw))):
                 n_tess += 1
-                found += [(r, "tesseract") for r in self._run(tess, crop, notes)]
-            for r, _ in found:
+                found += self._run(tess, crop, notes)
+            for r in found:
                 box = map_box(r.bbox, inverse, (H, W))
                 raw.append(TextReading(r.text, r.confidence, r.engine, box, region_id=rid, polarity=r.polarity))
 
@@ -235,12 +244,29 @@ def _resolve_overlaps(cands: list[CodeCandidate]) -> list[CodeCandidate]:
     """Different codes read at the same spot are alternatives: keep the most confident."""
     kept: list[CodeCandidate] = []
     for c in sorted(cands, key=lambda c: -c.confidence):
-        clash = next((k for k in kept if c.bbox and k.bbox and c.code != k.code and same_spot(c.bbox, k.bbox)), None)
+        # identical boxes: two tokens of one line (``DTC 1 OF 1 P0300``), not rival readings
+        clash = next((k for k in kept if c.bbox and k.bbox and c.code != k.code and tuple(c.bbox) != tuple(k.bbox)
+                      and same_spot(c.bbox, k.bbox)), None)
         if clash is not None:
             clash.repairs.append(f"also read here as {c.text_as_read} ({c.confidence:.2f})")
             continue
         kept.append(c)
     return kept
+
+
+def _inside(inner, outer) -> bool:
+    """True when the centre of box ``inner`` lies in box ``outer``."""
+    cx, cy = inner[0] + inner[2] / 2, inner[1] + inner[3] / 2
+    return outer[0] <= cx <= outer[0] + outer[2] and outer[1] <= cy <= outer[1] + outer[3]
+
+
+_CODE_TOKEN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{0,2}[ .\-]?[0-9][0-9A-Za-z.]{0,7}(?![A-Za-z0-9])")
+
+
+def _code_like(region, raw) -> bool:
+    """A text region whose PP-OCR reading holds a short token with a digit (a possible code)."""
+    return any(r.engine == "rapidocr" and _inside(r.bbox, region.bbox) and _CODE_TOKEN.search(r.text)
+               and len(r.text) <= 40 for r in raw)
 
 
 def _focus_box(cands, readings, regions):

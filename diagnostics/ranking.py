@@ -16,7 +16,20 @@ from .knowledge.keys import match_key
 from .schema import CodeCandidate, Diagnosis, KBEntry, MediaResult, Suggestion
 
 BRAND_BOOST = 1.15
+APPLIANCE_BOOST = 1.1
 ALIAS_FACTOR = 0.97
+
+# Words printed on a control panel (or typed by the customer) that say what kind of
+# product it is; our own list, from the labels common on such panels.
+APPLIANCE_WORDS = {
+    "washer": ("washer", "washing machine", "spin", "rinse", "wool", "cotton", "cottons", "synthetics", "synth",
+               "drum", "laundry", "lavadora", "centrifugado"),
+    "dishwasher": ("dishwasher", "dish", "glass", "pots", "rinse aid", "salt", "lavavajillas"),
+    "boiler": ("boiler", "heating", "hot water", "bar", "radiator", "caldera", "calefaccion", "calefacción"),
+    "printer": ("printer", "toner", "paper", "tray", "fuser", "impresora"),
+    "router": ("router", "modem", "internet", "wifi", "wi-fi", "broadband", "wan"),
+    "car": ("car", "engine", "dashboard", "obd", "dtc", "coche", "motor"),
+}
 
 
 def _merge(cands: list[CodeCandidate]) -> list[CodeCandidate]:
@@ -40,10 +53,15 @@ def _brand_mentions(entries: list[KBEntry], corpus: str) -> set[str]:
     return {b for b in brands if re.search(r"\b" + re.escape(b.split()[0]) + r"\b", corpus, re.IGNORECASE)}
 
 
+def _appliance_mentions(corpus: str) -> set[str]:
+    low = corpus.lower()
+    return {kind for kind, words in APPLIANCE_WORDS.items()
+            if any(re.search(r"\b" + re.escape(w) + r"\b", low) for w in words)}
+
+
 def _scope(e: KBEntry) -> str:
     parts = [p for p in (e.brand, e.appliance) if p]
-    s = " ".join(parts) or e.family
-    return s + (f" ({e.model_scope})" if e.model_scope else "")
+    return " ".join(parts) or e.family
 
 
 def rank(media: list[MediaResult], kb, *, customer_text: str = "", text_candidates: list[CodeCandidate] | None = None) -> Diagnosis:
@@ -62,6 +80,7 @@ def rank(media: list[MediaResult], kb, *, customer_text: str = "", text_candidat
     cands = [c for m in media for c in m.candidates] + list(text_candidates or [])
     merged = _merge(cands)
     corpus = " ".join([customer_text] + [r.text for m in media for r in m.readings])
+    kinds = _appliance_mentions(corpus)
     suggestions: list[Suggestion] = []
     unmapped: list[CodeCandidate] = []
     for cand in merged:
@@ -103,6 +122,9 @@ def rank(media: list[MediaResult], kb, *, customer_text: str = "", text_candidat
                 reasons.append(f"the brand {e.brand} is mentioned by the customer or on the photo")
             elif multi:
                 conf *= 1.0 / (1.0 + 0.2 * (len(entries) - 1))
+            if multi and e.appliance.lower() in kinds:
+                conf *= APPLIANCE_BOOST
+                reasons.append(f"the photo or message mentions {e.appliance.lower()} features")
             if not e.verified:
                 reasons.append("knowledge-base entry not checked against a manufacturer's manual")
             suggestions.append(Suggestion(e, round(min(conf, 0.99), 3), reasons, cand, deciding if multi else ""))
