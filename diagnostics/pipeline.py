@@ -191,6 +191,15 @@ class Pipeline:
         else:
             patch = work
         q = quality_mod.assess(patch if patch.size else work, text_height_px=text_h, found_display=bool(readings))
+        if not candidates:
+            # nothing read: look for glare or blur over the display windows themselves
+            for region in [g for g in regions if g.cue in ("panel", "lit", "strokes")][:4]:
+                x, y, w, h = region.bbox
+                rq = quality_mod.assess(rgb[max(0, y) : y + h, max(0, x) : x + w])
+                for issue in ("glare", "blur"):
+                    if issue in rq.issues and issue not in q.issues:
+                        q.issues.insert(0, issue)
+            q.retake_hint = quality_mod.retake_hint(q.issues)
         presented, held = [], []
         threshold = self.settings.min_code_confidence
         for c in candidates:
