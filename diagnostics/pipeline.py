@@ -177,8 +177,8 @@ class Pipeline:
 
         # 4. fuse, 5. extract
         readings = fuse(raw)
-        known = self._known_keys(notes)
-        candidates = extract_codes(readings, known, source=name) if readings else []
+        known, canonical = self._known_keys(notes)
+        candidates = extract_codes(readings, known, source=name, canonical=canonical) if readings else []
         candidates = _resolve_overlaps(candidates)
 
         # 6. quality gate on the region that matters
@@ -203,7 +203,8 @@ class Pipeline:
         presented, held = [], []
         threshold = self.settings.min_code_confidence
         for c in candidates:
-            if q.issues and not set(q.issues) <= {"too_small"}:
+            # blur or glare make a single engine's reading doubtful; engines that agree are not
+            if len(c.engines) < 2 and set(q.issues) & {"blur", "glare", "overexposed", "underexposed"}:
                 c.confidence = round(c.confidence * 0.85, 3)
             (presented if c.confidence >= threshold else held).append(c)
         if not presented and not q.retake_hint:
@@ -234,19 +235,24 @@ class Pipeline:
             notes.append(f"{engine.name}: {exc.user_message}")
             return []
 
-    def _known_keys(self, notes: list[str]) -> dict[str, set[str]]:
+    def _known_keys(self, notes: list[str]) -> tuple[dict[str, set[str]], dict[str, str]]:
+        """(family -> match keys, match key -> KB spelling); empty when the KB is unavailable."""
+        if self.kb is None:
+            return {}, {}
         try:
-            return self.kb.known_keys() if self.kb is not None else {}
+            canonical = self.kb.canonical_codes() if hasattr(self.kb, "canonical_codes") else {}
+            return self.kb.known_keys(), canonical
         except DiagnosticsError as exc:
             notes.append(exc.user_message)
-            return {}
+            return {}, {}
 
     def _text_candidates(self, text: str) -> list[CodeCandidate]:
         if not text.strip():
             return []
         from .extract import extract_from_text
 
-        return extract_from_text(text, self._known_keys([]), source="customer text", engines=("typed text",))
+        known, canonical = self._known_keys([])
+        return extract_from_text(text, known, source="customer text", engines=("typed text",), canonical=canonical)
 
 
 def _resolve_overlaps(cands: list[CodeCandidate]) -> list[CodeCandidate]:

@@ -125,12 +125,14 @@ def t3_light_on_dark() -> list[Case]:
 # ------------------------------------------------------------------------------- T4
 
 #: Drawn text -> the code the product should report (family grammar + knowledge base).
-#: In seven segments ``S``/``5``, ``O``/``0`` and ``I``/``1`` are the same glyph; ``SE``,
-#: ``FO`` and ``1E`` are not codes while ``5E`` (Samsung drain), ``F0``-style and ``IE``
-#: (LG fill) are, so the known code wins and the confusion should be noted.
+#: In seven segments ``S``/``5``, ``O``/``0`` and ``I``/``1`` are the same glyph; ``SE`` and
+#: ``FO`` are not codes while ``5E`` (Samsung drain) and ``F0``-style codes are, so the
+#: grammar and knowledge base decide and the confusion is noted.  ``1E`` (Samsung water
+#: level) and ``IE`` (LG fill) are both known: drawn in a sans font each is read as drawn;
+#: as seven segments the glyph is shared and the letter form is preferred.
 LOOKALIKE_EXPECTED: dict[str, str] = {
     "5E": "5E", "SE": "5E", "E8": "E8", "EB": "EB", "F0": "F0", "FO": "F0",
-    "1E": "IE", "IE": "IE", "0x0000007B": "0x0000007B",
+    "1E": "1E", "IE": "IE", "0x0000007B": "0x0000007B",
 }
 
 

@@ -19,20 +19,22 @@ class RapidOCREngine:
     """Scene-text reader.
 
     Args:
-        det_limit_side: the detector resizes the image so its short side is at least this
-            many pixels (RapidOCR ``Det.limit_side_len``).
+        det_limit_side: the detector resizes the image so its *long* side is at most this
+            many pixels (RapidOCR ``Det.limit_side_len`` with ``limit_type: max``); 960 keeps
+            a display that fills a tenth of a photo's width at ~30 px digit height while
+            detection stays near 0.2 s on two cores.
     """
 
     name = "rapidocr"
 
-    def __init__(self, det_limit_side: int = 736):
+    def __init__(self, det_limit_side: int = 960):
         try:
             from rapidocr import RapidOCR
         except Exception as exc:
             raise EngineError("The PP-OCR engine (rapidocr) is not installed.", detail=str(exc)) from exc
         logging.getLogger("RapidOCR").setLevel(logging.WARNING)
         try:
-            self._ocr = RapidOCR(params={"Global.log_level": "warning", "Det.limit_side_len": det_limit_side})
+            self._ocr = RapidOCR(params={"Global.log_level": "warning", "Det.limit_side_len": det_limit_side, "Det.limit_type": "max"})
         except Exception as exc:
             raise EngineError("The PP-OCR models could not be loaded.", detail=str(exc)) from exc
         self._lock = threading.Lock()  # onnxruntime sessions are shared; keep calls serial

@@ -24,7 +24,8 @@ unknown, strong grammar (``E21``, ``P0420``)  0.8
 unknown, weak grammar (bare numbers with
 context, T-codes, unknown names)             0.65
 unknown, letters only (``UE``; most prone to
-be a word or a panel label)                  0.5
+be a word or a panel label)                  0.5 (0.65 when a seven-segment
+                                             reader read it)
 each distinct confusion repaired             x 0.9
 several equally good readings (ambiguous)    x 0.8
 ``OC``/``0F`` in OCR text (``°C`` misread)   x 0.6
@@ -269,7 +270,8 @@ def _token_picks(tok: Token, line: Line, ctx: _TextCtx, *, hex_allowed: bool) ->
         elif v.shape.strength == "strong" and not re.fullmatch(r"[\d.]+", v.text):
             factor = STRONG_FACTOR
         elif v.text.isalpha() and v.family == FAMILY_APPLIANCE:
-            factor = LETTERS_FACTOR
+            # a seven-segment display shows few words, and those are in the stoplist
+            factor = WEAK_FACTOR if ctx.seven_segment else LETTERS_FACTOR
         else:
             factor = WEAK_FACTOR
         factor *= repair_factor(v.subs)

@@ -78,6 +78,7 @@ class KnowledgeBase:
         self._url_label = url_label or engine.url.render_as_string(hide_password=True)
         self._keys_lock = threading.Lock()
         self._keys_cache: dict[str, set[str]] | None = None
+        self._canonical_cache: dict[str, str] | None = None
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -220,9 +221,31 @@ class KnowledgeBase:
                 self._keys_cache = cache
             return {f: set(k) for f, k in self._keys_cache.items()}
 
+    def canonical_codes(self) -> dict[str, str]:
+        """Match key -> how the knowledge base writes that same code (``F28`` -> ``F.28``,
+        ``SUD`` -> ``SUd``, ``DE`` -> ``dE``).  Only spellings of the *same* key: an alias
+        is never translated into its entry's main code (``E4`` stays ``E4``).  Keys written
+        in more than one way are left out.  Cached like :meth:`known_keys`.
+        """
+        with self._keys_lock:
+            if self._canonical_cache is None:
+                codes: dict[str, set[str]] = {}
+                aliases: dict[str, set[str]] = {}
+                with self._session("be read") as s:
+                    for key, code in s.execute(select(Entry.match_key, Entry.code).where(Entry.deleted.is_(False))):
+                        codes.setdefault(key, set()).add(code)
+                    q = select(Alias.match_key, Alias.alias).join(Entry, Alias.entry_id == Entry.id).where(Entry.deleted.is_(False))
+                    for key, alias in s.execute(q):
+                        aliases.setdefault(key, set()).add(alias)
+                # an entry's own code spelling wins over alias spellings of the same key
+                merged = {**aliases, **codes}
+                self._canonical_cache = {k: next(iter(v)) for k, v in merged.items() if len(v) == 1}
+            return dict(self._canonical_cache)
+
     def _invalidate(self) -> None:
         with self._keys_lock:
             self._keys_cache = None
+            self._canonical_cache = None
 
     def get(self, entry_id: int) -> KBEntry:
         """The entry with this id.

@@ -53,6 +53,30 @@ def same_spot(a: BBox, b: BBox) -> bool:
     return 0.6 <= hr <= 1.67 and 0.45 <= wr <= 2.2
 
 
+# digit -> letters an ordinary font draws differently enough for a text engine to tell
+_LETTER_FOR_DIGIT = {"8": "B", "5": "S", "2": "Z", "6": "Gb"}
+
+
+def _letters_from_text_engines(lead: TextReading, support: list[TextReading]) -> str:
+    """Spelling of the chosen reading.
+
+    The seven-segment reader writes glyphs that are also letters as digits (5/S, 8/B,
+    0/O, 1/I, 2/Z, 6/G/b).  When a text engine read the same spot and agrees under
+    folding, its B, S, Z, G and b are kept in those positions: it saw the shapes of an
+    ordinary font, which tell B from 8 (O/0 and I/1 it confuses too often to trust).  On a real seven-segment glyph the text engine guesses,
+    and the code grammar and knowledge base decide later.
+    """
+    text = lead.text.strip()
+    if lead.engine != "seven_segment":
+        return text
+    for r in sorted(support, key=lambda r: -r.confidence):
+        other = r.text.strip()
+        if r.engine == "seven_segment" or len(other) != len(text) or r.confidence < 0.8:
+            continue
+        return "".join(o if o in _LETTER_FOR_DIGIT.get(c, "") else c for c, o in zip(text, other))
+    return text
+
+
 def fuse(readings: list[TextReading]) -> list[DisplayReading]:
     """Group raw readings by spot and vote.
 
@@ -68,7 +92,7 @@ def fuse(readings: list[TextReading]) -> list[DisplayReading]:
     groups: list[list[TextReading]] = []
     for r in items:
         for g in groups:
-            if same_spot(g[0].bbox, r.bbox):
+            if any(same_spot(m.bbox, r.bbox) for m in g):
                 g.append(r)
                 break
         else:
@@ -95,6 +119,7 @@ def fuse(readings: list[TextReading]) -> list[DisplayReading]:
         best = max(scores, key=lambda k: scores[k])
         support = keys[best]
         lead = max(support, key=lambda r: weights.get(r.engine, 0.5) * r.confidence)
+        text = _letters_from_text_engines(lead, support)
         # agreement: independent engines that read the same thing raise confidence
         per_engine: dict[str, float] = {}
         for r in support:
@@ -108,7 +133,7 @@ def fuse(readings: list[TextReading]) -> list[DisplayReading]:
         alts = [(rs[0].text, round(rs[0].confidence, 3), rs[0].engine) for k, rs in keys.items() if k != best]
         out.append(
             DisplayReading(
-                text=lead.text.strip(),
+                text=text,
                 confidence=round(conf, 3),
                 engines=tuple(sorted(per_engine)),
                 bbox=lead.bbox,

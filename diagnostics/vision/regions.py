@@ -180,13 +180,18 @@ def _lit_boxes(rgb: np.ndarray) -> list[tuple[np.ndarray, float]]:
     return out
 
 
+# Most regions kept per cue, so one busy cue (a panel full of printed labels) cannot
+# crowd out the others.
+CUE_QUOTA = {"panel": 4, "strokes": 5, "lit": 3}
+
+
 def propose_regions(work_rgb: np.ndarray, scale: float, limit: int = 12) -> list[Region]:
     """Propose display/text regions.
 
     Args:
         work_rgb: ``(h, w, 3) uint8 RGB`` downscaled working copy of the photo.
         scale: original pixels per working pixel (>= 1).
-        limit: most regions returned.
+        limit: most regions returned (each cue also has a quota, :data:`CUE_QUOTA`).
 
     Returns:
         Regions with quads in original pixels, best first, overlaps removed.
@@ -199,7 +204,7 @@ def propose_regions(work_rgb: np.ndarray, scale: float, limit: int = 12) -> list
         ("strokes", _stroke_boxes(gray), 1.0),
         ("lit", _lit_boxes(work_rgb), 1.5),
     ):
-        items = sorted(items, key=lambda t: -t[1])[:limit]
+        items = sorted(items, key=lambda t: -t[1])[: CUE_QUOTA[cue]]
         top = items[0][1] if items else 1.0
         for rank, (quad, score) in enumerate(items):
             regions.append(Region(quad * scale, cue, weight * (score / (top or 1.0)) / (1 + 0.15 * rank)))

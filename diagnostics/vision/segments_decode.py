@@ -227,6 +227,15 @@ def decode_narrow(cell: np.ndarray) -> GlyphDecode:
     fills = np.array([0.0, up, lo, 0.0, 0.0, 0.0, 0.0])
     p = segment_probabilities(np.array([up, lo]))
     conf = float(np.prod(p))
+    # a "1" is one straight bar: ink that reaches well beyond the stroke's width (a
+    # stub of a split middle bar, a diagonal, the half of a 14-segment H/M/N) means the
+    # cell is part of another glyph
+    widths = c.sum(axis=1)
+    sw = float(np.median(widths[widths > 0])) if (widths > 0).any() else 0.0
+    if sw > 0 and c.shape[1] > 1.8 * sw + 2:
+        wide = float(np.mean(widths > 1.8 * sw + 1))
+        if wide > 0.04:
+            conf *= float(np.clip(1.0 - (wide - 0.04) / 0.08, 0.05, 1.0))
     if up < 0.45 or lo < 0.45:
         return GlyphDecode("", conf * 0.2, fills, 0.0)
     return GlyphDecode("1", conf, fills, 0.0)

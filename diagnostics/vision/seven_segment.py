@@ -107,6 +107,7 @@ class _Line:
     y1: float
     cols: list[_Col] = field(default_factory=list)
     dots: list[_Col] = field(default_factory=list)
+    dropped: list[_Col] = field(default_factory=list)  # partial columns skipped by the decoder
 
     @property
     def h(self) -> float:
@@ -348,6 +349,10 @@ def _lines(cols: list[_Col], st: np.ndarray) -> list[_Line]:
                 xov = min(c.x1, d.x1) - max(c.x0, d.x0)
                 gap = max(c.y0, d.y0) - min(c.y1, d.y1)
                 if xov >= 0.6 * d.w and gap <= 0.12 * ln.h and c.w >= 0.3 * ln.h:
+                    cx, cy = (d.x0 + d.x1) / 2, (d.y0 + d.y1) / 2 - ln.y0
+                    corner = cx < c.x0 + 0.2 * c.w or cx > c.x1 - 0.2 * c.w
+                    if cy > 0.8 * ln.h and corner and d.h < 0.2 * ln.h:
+                        continue  # a decimal point tucked under an italic/tight glyph
                     host = c
                     break
             if host is None:
@@ -480,6 +485,8 @@ def _decode_line(ln: _Line, binary: np.ndarray, strength: np.ndarray) -> list[_G
         rel_h = c.h / H
         if c.w < 0.5 * typ and c.w < 0.34 * H:
             if rel_h < 0.75:
+                if rel_h >= 0.3:
+                    ln.dropped.append(c)
                 continue  # lone segment that is not the line's height: not a "1"
             d = decode_narrow(cell)
             if d.char:
@@ -617,21 +624,83 @@ class _Hypothesis:
     matrix: np.ndarray  # upright px <- work px (3x3)
 
 
+def _non_seven_segment_penalty(ln: _Line, glyphs: list[_Glyph], binary: np.ndarray) -> float:
+    """Confidence factor ``(0, 1]`` for a display line that shows signs of not being
+    seven-segment: ink inside a glyph's counters (diagonals or centre strokes of a
+    14/16-segment display, printed letters) or ink between two adjacent lone strokes
+    (the diagonals of a 14-segment M or N).  Seven-segment glyphs leave both empty."""
+    H = ln.h
+    y0, y1 = int(round(ln.y0 + 0.15 * H)), int(round(ln.y1 - 0.15 * H))
+    pen = 1.0
+    holes = [g.hole for g in glyphs if g.fills is not None and not g.narrow]
+    if holes and max(holes) > 0.2:
+        pen *= 0.3
+    if any(g.narrow and g.conf < 0.3 for g in glyphs):
+        pen *= 0.5  # a full-height stroke with stubs/diagonals (see decode_narrow)
+    for c in ln.dropped:
+        # a partial glyph column (not the line's height) right next to a lone stroke:
+        # one glyph split in two, e.g. a 14-segment 4 whose halves do not touch
+        for g in glyphs:
+            if g.narrow and g.char and (0 <= g.x0 - c.x1 < 0.2 * H or 0 <= c.x0 - g.x1 < 0.2 * H):
+                pen *= 0.3
+                break
+    chars = [g for g in glyphs if g.char]
+    for a, b in zip(chars[:-1], chars[1:]):
+        if not (a.narrow and b.narrow) or b.x0 - a.x1 < 3 or b.x0 - a.x1 > 0.7 * H:
+            continue
+        between = binary[y0:y1, a.x1 + 1:b.x0 - 1]
+        if between.size and float(between.mean()) > 0.05:
+            pen *= 0.3
+            break
+    return pen
+
+
+def _thresholds(u8: np.ndarray) -> list[float]:
+    """Candidate binarisation levels of a ``(H, W) uint8`` foreground-strength image:
+    Otsu (at least 70), Otsu of the pixels above it (separates lit from ghost segments,
+    or segments from a dominant bezel's faint remainder) and a lower level for faint
+    segments next to a much stronger frame."""
+    t, _ = cv2.threshold(u8, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    t = max(float(t), 70.0)
+    out = [t]
+    v = u8[u8 > t]
+    if v.size > 60:
+        t_hi, _ = cv2.threshold(v.reshape(1, -1), 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+        if float(t_hi) > t + 15 and float(t_hi) < 235:
+            out.append(float(t_hi))
+    v = u8[(u8 > 25) & (u8 <= t)]
+    if v.size > 60:
+        t_lo, _ = cv2.threshold(v.reshape(1, -1), 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+        if 40.0 <= float(t_lo) < t - 15:
+            out.append(float(t_lo))
+    return out
+
+
 def _run_hypothesis(fg: np.ndarray) -> _Hypothesis | None:
+    """Binarise a foreground-strength image at each of :func:`_thresholds` and decode;
+    returns the best-scoring hypothesis (``None`` when the contrast is too low)."""
     hi = float(np.percentile(fg, 99.7))
     if hi < MIN_CONTRAST:
         return None
     u8 = np.clip(fg * (255.0 / hi), 0, 255).astype(np.uint8)
-    t, _ = cv2.threshold(u8, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
-    t = max(t, 70.0)
-    binary = (u8 > t).astype(np.uint8)
     angle, shear = _estimate_rotation_slant(u8)
-    m, (ow, oh) = _warp_matrix(binary.shape, angle, shear)
+    m, (ow, oh) = _warp_matrix(u8.shape, angle, shear)
     if abs(angle) > 1e-6 or abs(shear) > 1e-6:
         u8w = cv2.warpAffine(u8, m[:2], (ow, oh), flags=cv2.INTER_LINEAR, borderValue=0)
     else:
         u8w = u8
         m = np.eye(3)
+    best: _Hypothesis | None = None
+    for t in _thresholds(u8):
+        hyp = _decode_binary(u8w, t, m)
+        if best is None or hyp.score > best.score + 1e-9:
+            best = hyp
+    return best
+
+
+def _decode_binary(u8w: np.ndarray, t: float, m: np.ndarray) -> _Hypothesis:
+    """Components, columns, lines, glyphs and fields of the upright strength image
+    ``u8w`` binarised at ``t``."""
     binary = (u8w > t).astype(np.uint8)
     strength = u8w.astype(np.float32)
     st = _components(binary)
@@ -646,20 +715,140 @@ def _run_hypothesis(fg: np.ndarray) -> _Hypothesis | None:
     readings = []
     score = 0.0
     n_lines = len(lines)
+    W = binary.shape[1]
     for ln, gs in all_glyphs:
         _attach_dots(ln, [g for g in gs if g.char])
+        line_pen = _non_seven_segment_penalty(ln, gs, binary)
         for fld in _fields(ln, gs):
+            while fld and fld[-1].char == "-" and not fld[-1].suffix:
+                fld = fld[:-1]  # a trailing bar is a label/glare remnant, not a minus sign
+            if not fld or all(g.char == "-" for g in fld):
+                continue
             text = "".join(g.char + g.suffix for g in fld)
             confs = [g.conf for g in fld]
-            conf = float(np.prod(confs))
+            conf = float(np.prod(confs)) * line_pen
             if all(g.narrow for g in fld):
                 conf *= 0.8
+                if fld[0].x0 < 0.12 * W or fld[-1].x1 > 0.88 * W:
+                    conf *= 0.25  # a lone stroke at the crop edge is usually a bezel edge
             if n_lines > 6:
                 conf *= 6.0 / n_lines
             box = (float(fld[0].x0), ln.y0, float(fld[-1].x1), ln.y1)
-            readings.append((text, conf, box, confs, ln.h))
-            score += conf * len(fld)
-    return _Hypothesis(score, readings, m)
+            readings.append([text, conf, box, confs, ln.h, all(g.narrow for g in fld)])
+    # a field of lone strokes much smaller than a confidently read field is a frame
+    # corner or icon edge, not a row of "1"s
+    main_h = max((r[4] for r in readings if r[1] >= 0.5 and not r[5]), default=0.0)
+    for r in readings:
+        if r[5] and r[4] < 0.6 * main_h:
+            r[1] *= 0.1
+    for r in readings:
+        # junk (low-confidence glyphs) costs score, so a hypothesis that reads the
+        # digits cleanly beats one that reads more ink badly
+        n = len(r[3])
+        score += r[1] * n if r[1] >= 0.3 else -0.1 * n
+    return _Hypothesis(score, [tuple(r[:5]) for r in readings], m)
+
+
+def _inner_windows(gray: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """Display windows inside a frame: large, roughly rectangular regions (brighter or
+    darker than their surround) that do not touch the crop border, e.g. an LCD glass
+    inside a black bezel or a dark LED panel inside a white device front.
+
+    Args:
+        gray: ``(H, W) float32`` luminance, 0..255.
+
+    Returns:
+        Up to 3 boxes ``(x0, y0, x1, y1)`` (exclusive ends) in ``gray`` pixels, inset by
+        a pixel, smallest first; ``[]`` when the crop shows no framed window.
+    """
+    H, W = gray.shape
+    s = min(1.0, 160.0 / max(H, W))
+    g = cv2.resize(gray, (max(8, int(round(W * s))), max(8, int(round(H * s)))), interpolation=cv2.INTER_AREA) if s < 1 else gray
+    g = cv2.GaussianBlur(g, (0, 0), 1.0)
+    h, w = g.shape
+    u8 = np.clip(g, 0, 255).astype(np.uint8)
+    t0, _ = cv2.threshold(u8, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    thresholds = [t0]
+    for sel in (u8 > t0, u8 <= t0):
+        v = u8[sel]
+        if v.size > 50 and int(v.max()) - int(v.min()) > 20:
+            t1, _ = cv2.threshold(v.reshape(1, -1), 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+            thresholds.append(t1)
+    boxes: list[tuple[float, tuple[int, int, int, int]]] = []
+    for t in thresholds:
+        for mask in ((u8 > t), (u8 <= t)):
+            m = mask.astype(np.uint8)
+            m = cv2.morphologyEx(m, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+            contours, _ = cv2.findContours(m, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+            for c in contours:
+                x, y, cw, ch = cv2.boundingRect(c)
+                touches = int(x <= 0) + int(y <= 0) + int(x + cw >= w) + int(y + ch >= h)
+                if touches > 1:  # a window cut by the crop on one side is still a window
+                    continue
+                if cw < 0.3 * w or ch < 0.3 * h or cw * ch > 0.9 * w * h or cw < 12 or ch < 8:
+                    continue
+                if cv2.contourArea(c) < 0.75 * cw * ch:
+                    continue
+                # the surround (a ring just outside the box) must differ from the window
+                inner = g[y + ch // 4:y + ch - ch // 4, x + cw // 4:x + cw - cw // 4]
+                ring = np.concatenate([g[max(0, y - 3):y, x:x + cw].ravel(), g[y + ch:y + ch + 3, x:x + cw].ravel(),
+                                       g[y:y + ch, max(0, x - 3):x].ravel(), g[y:y + ch, x + cw:x + cw + 3].ravel()])
+                if ring.size == 0 or abs(float(np.median(ring)) - float(np.median(inner))) < 25:
+                    continue
+                ins = max(2, int(0.03 * min(cw, ch)))  # drop the frame's blurred inner edge
+                bx0 = 0 if x <= 0 else x + ins
+                by0 = 0 if y <= 0 else y + ins
+                bx1 = w if x + cw >= w else x + cw - ins
+                by1 = h if y + ch >= h else y + ch - ins
+                box = (int(bx0 / s), int(by0 / s), min(W, int(bx1 / s)), min(H, int(by1 / s)))
+                boxes.append((cw * ch, box))
+    out: list[tuple[int, int, int, int]] = []
+    for _, b in sorted(boxes, key=lambda t: t[0]):
+        if all(_iou(b, o) < 0.9 for o in out):
+            out.append(b)
+        if len(out) == 3:
+            break
+    return out
+
+
+def _iou(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
+    ix = max(0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = ix * iy
+    ua = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / max(1, ua)
+
+
+def _read_gray(gray: np.ndarray) -> tuple[float, str, _Hypothesis, np.ndarray] | None:
+    """Best hypothesis over both polarities for one ``(H, W) float32`` luminance crop:
+    ``(score, polarity, hypothesis, to_work)`` where ``to_work`` maps crop pixels to
+    working pixels (3x3); ``None`` when nothing stands out."""
+    H, W = gray.shape
+    s = min(1.0, WORK_MAX_HEIGHT / H, WORK_MAX_WIDTH / W)
+    if H * s < WORK_MIN_HEIGHT:
+        s = min(4.0, WORK_MIN_HEIGHT / H, 1600.0 / W) if W * WORK_MIN_HEIGHT / H <= 1600 else s
+    s = max(s, 1e-3)
+    if abs(s - 1.0) > 1e-3:
+        interp = cv2.INTER_AREA if s < 1 else cv2.INTER_CUBIC
+        work = cv2.resize(gray, (max(4, int(round(W * s))), max(4, int(round(H * s)))), interpolation=interp)
+    else:
+        work = gray
+    sx, sy = work.shape[1] / W, work.shape[0] / H
+    hw = work.shape[0]
+    pad = max(4, int(0.08 * hw))
+    work = cv2.copyMakeBorder(work, pad, pad, pad, pad, cv2.BORDER_REPLICATE)
+    k = int(0.45 * hw) | 1
+    k = max(9, min(k, 121))
+    to_work = np.array([[sx, 0, pad], [0, sy, pad], [0, 0, 1]], dtype=np.float64)
+    best: tuple[float, str, _Hypothesis, np.ndarray] | None = None
+    for pol in (DARK_ON_LIGHT, LIGHT_ON_DARK):
+        fg = _foreground(work, pol, k)
+        hyp = _run_hypothesis(fg)
+        if hyp is None:
+            continue
+        if best is None or hyp.score > best[0] + 1e-9:
+            best = (hyp.score, pol, hyp, to_work)
+    return best
 
 
 def read_seven_segment(rgb: np.ndarray, min_confidence: float = 0.05) -> list[SegmentReading]:
@@ -684,36 +873,20 @@ def read_seven_segment(rgb: np.ndarray, min_confidence: float = 0.05) -> list[Se
     if H < 8 or W < 4:
         return []
     gray = _luminance(rgb)
-    s = min(1.0, WORK_MAX_HEIGHT / H, WORK_MAX_WIDTH / W)
-    if H * s < WORK_MIN_HEIGHT:
-        s = min(4.0, WORK_MIN_HEIGHT / H, 1600.0 / W) if W * WORK_MIN_HEIGHT / H <= 1600 else s
-    s = max(s, 1e-3)
-    if abs(s - 1.0) > 1e-3:
-        interp = cv2.INTER_AREA if s < 1 else cv2.INTER_CUBIC
-        work = cv2.resize(gray, (max(4, int(round(W * s))), max(4, int(round(H * s)))), interpolation=interp)
-    else:
-        work = gray
-    sx, sy = work.shape[1] / W, work.shape[0] / H
-    hw = work.shape[0]
-    pad = max(4, int(0.08 * hw))
-    work = cv2.copyMakeBorder(work, pad, pad, pad, pad, cv2.BORDER_REPLICATE)
-    k = int(0.45 * hw) | 1
-    k = max(9, min(k, 121))
-    # orig -> work(padded)
-    to_work = np.array([[sx, 0, pad], [0, sy, pad], [0, 0, 1]], dtype=np.float64)
-
-    best: tuple[float, str, _Hypothesis] | None = None
-    for pol in (DARK_ON_LIGHT, LIGHT_ON_DARK):
-        fg = _foreground(work, pol, k)
-        hyp = _run_hypothesis(fg)
-        if hyp is None:
+    best = _read_gray(gray)
+    best_off = (0, 0)
+    for x0, y0, x1, y1 in _inner_windows(gray):
+        if x1 - x0 < 8 or y1 - y0 < 8:
             continue
-        if best is None or hyp.score > best[0] + 1e-9:
-            best = (hyp.score, pol, hyp)
+        cand = _read_gray(np.ascontiguousarray(gray[y0:y1, x0:x1]))
+        if cand is not None and (best is None or cand[0] > best[0] + 1e-9):
+            best, best_off = cand, (x0, y0)
     if best is None:
         return []
-    _, pol, hyp = best
-    inv = np.linalg.inv(hyp.matrix @ to_work)
+    _, pol, hyp, to_work = best
+    shift = np.array([[1, 0, -best_off[0]], [0, 1, -best_off[1]], [0, 0, 1]], dtype=np.float64)
+    inv = np.linalg.inv(hyp.matrix @ to_work @ shift)
+    sy = to_work[1, 1]
     out: list[SegmentReading] = []
     for text, conf, (x0, y0, x1, y1), confs, lh in hyp.readings:
         if conf < min_confidence:
