@@ -109,12 +109,20 @@ def fuse(readings: list[TextReading]) -> list[DisplayReading]:
                 keys.setdefault(k, []).append(r)
         if not keys:
             continue
+        # One vote per engine and text: overlapping regions give the same engine several
+        # looks at one spot, and those are not independent evidence.
+        def vote(rs: list[TextReading]) -> float:
+            best: dict[str, float] = {}
+            for r in rs:
+                best[r.engine] = max(best.get(r.engine, 0.0), weights.get(r.engine, 0.5) * r.confidence)
+            return sum(best.values())
+
         scores: dict[str, float] = {}
         for k, rs in keys.items():
-            s = sum(weights.get(r.engine, 0.5) * r.confidence for r in rs)
+            s = vote(rs)
             for k2, rs2 in keys.items():
                 if k2 != k and len(k2) < len(k) and k2 in k:
-                    s += 0.5 * sum(weights.get(r.engine, 0.5) * r.confidence for r in rs2)
+                    s += 0.5 * vote(rs2)
             scores[k] = s
         best = max(scores, key=lambda k: scores[k])
         support = keys[best]
