@@ -18,7 +18,16 @@ Input is a roughly rectified display crop.  The reader:
 5. samples the seven segment zones of each glyph cell and decodes them
    (:mod:`diagnostics.vision.segments_decode`); ghost LCD segments are removed by
    clustering segment intensities;
-6. keeps the polarity/threshold hypothesis with the best confident reading.
+6. keeps the polarity/threshold hypothesis with the best confident reading: each
+   polarity is binarised at several levels (Otsu, Otsu above it to separate lit from
+   ghost segments, a lower level for faint segments), and the whole crop competes with
+   the display windows found inside it (:func:`_inner_windows`: an LCD glass inside a
+   black bezel, a dark LED panel inside a white front), so a dominant frame no longer
+   decides the threshold;
+7. lowers the confidence of lines that look like no seven-segment display (ink in the
+   glyph counters, strokes with stubs or diagonals: 14-segment displays, print), of lone
+   strokes at the crop edge (bezel edges) and of faint all-8 fields (ghosts of a blank
+   display); junk glyphs cost score, so clean readings win.
 
 Public API: :func:`read_seven_segment` and :class:`SegmentReading`.
 """
@@ -39,7 +48,7 @@ DARK_ON_LIGHT = "dark_on_light"
 WORK_MAX_HEIGHT = 240  # px: crops taller than this are downscaled first (speed)
 WORK_MAX_WIDTH = 1000  # px
 WORK_MIN_HEIGHT = 72  # px: smaller crops are upscaled (strokes must survive morphology)
-MIN_CONTRAST = 14.0  # grey levels (0..255) a segment must stand out from its background
+MIN_CONTRAST = 30.0  # grey levels (0..255) a segment must stand out from its background (ghost segments of a blank VFD/LCD stand out ~10-20)
 MIN_GLYPH_HEIGHT = 10  # px in working pixels
 MAX_COMPONENTS = 600
 
@@ -339,6 +348,10 @@ def _lines(cols: list[_Col], st: np.ndarray) -> list[_Line]:
             ln.cols.append(c)
             if c.h >= 0.8 * ln.h:
                 tall = [k for k in ln.cols if k.h >= 0.8 * ln.h]
+                # the full-height glyphs set the band: a U or 4 (no segment a) or
+                # 7 (no d) is shorter and must not pull the band off the others' a/d
+                full = max(k.h for k in tall)
+                tall = [k for k in tall if k.h >= 0.93 * full]
                 ln.y0 = float(np.median([k.y0 for k in tall]))
                 ln.y1 = float(np.median([k.y1 for k in tall]))
     for ln in lines:
@@ -622,6 +635,8 @@ class _Hypothesis:
     score: float
     readings: list[tuple[str, float, tuple[float, float, float, float], list[float], float]]
     matrix: np.ndarray  # upright px <- work px (3x3)
+    # boxes (x0, y0, x1, y1, upright px) of lines whose glyphs mostly have ink in their counters
+    suspicious: list[tuple[float, float, float, float]] = field(default_factory=list)
 
 
 def _non_seven_segment_penalty(ln: _Line, glyphs: list[_Glyph], binary: np.ndarray) -> float:
@@ -691,16 +706,32 @@ def _run_hypothesis(fg: np.ndarray) -> _Hypothesis | None:
         u8w = u8
         m = np.eye(3)
     best: _Hypothesis | None = None
-    for t in _thresholds(u8):
-        hyp = _decode_binary(u8w, t, m)
+    suspicious: list[tuple[float, float, float, float]] = []
+    for i, t in enumerate(_thresholds(u8)):
+        hyp = _decode_binary(u8w, t, m, hi)
+        if i == 0:
+            # signs of a 14-segment display (or print) at the main threshold also
+            # hold for the other binarisations, which may merely lose the diagonals
+            suspicious = hyp.suspicious
         if best is None or hyp.score > best.score + 1e-9:
             best = hyp
+    if best is not None and suspicious:
+        out = []
+        for r in best.readings:
+            x0, y0, x1, y1 = r[2]
+            hit = any(min(x1, b[2]) - max(x0, b[0]) > 0.3 * (x1 - x0) and min(y1, b[3]) - max(y0, b[1]) > 0.5 * (y1 - y0)
+                      for b in suspicious)
+            if hit:
+                best.score -= r[1] * len(r[3]) * 0.9
+            out.append((r[0], r[1] * 0.1, *r[2:]) if hit else r)
+        best.readings = out
     return best
 
 
-def _decode_binary(u8w: np.ndarray, t: float, m: np.ndarray) -> _Hypothesis:
+def _decode_binary(u8w: np.ndarray, t: float, m: np.ndarray, contrast: float) -> _Hypothesis:
     """Components, columns, lines, glyphs and fields of the upright strength image
-    ``u8w`` binarised at ``t``."""
+    ``u8w`` binarised at ``t``; ``contrast`` is the foreground strength (grey levels)
+    that ``u8w``'s 255 stands for."""
     binary = (u8w > t).astype(np.uint8)
     strength = u8w.astype(np.float32)
     st = _components(binary)
@@ -714,11 +745,17 @@ def _decode_binary(u8w: np.ndarray, t: float, m: np.ndarray) -> _Hypothesis:
     _remove_ghosts([g for _, gs in all_glyphs for g in gs])
     readings = []
     score = 0.0
+    suspicious: list[tuple[float, float, float, float]] = []
     n_lines = len(lines)
     W = binary.shape[1]
     for ln, gs in all_glyphs:
         _attach_dots(ln, [g for g in gs if g.char])
         line_pen = _non_seven_segment_penalty(ln, gs, binary)
+        wide = [g for g in gs if g.fills is not None and not g.narrow]
+        filled = [g for g in wide if g.hole > 0.2]
+        if filled and len(filled) >= 0.4 * len(wide):
+            # most glyphs carry ink in their counters: not seven-segment
+            suspicious.append((float(min(g.x0 for g in filled)), ln.y0, float(max(g.x1 for g in filled)), ln.y1))
         for fld in _fields(ln, gs):
             while fld and fld[-1].char == "-" and not fld[-1].suffix:
                 fld = fld[:-1]  # a trailing bar is a label/glare remnant, not a minus sign
@@ -733,6 +770,8 @@ def _decode_binary(u8w: np.ndarray, t: float, m: np.ndarray) -> _Hypothesis:
                     conf *= 0.25  # a lone stroke at the crop edge is usually a bezel edge
             if n_lines > 6:
                 conf *= 6.0 / n_lines
+            if contrast < 70 and all(g.char == "8" for g in fld):
+                conf *= 0.2  # faint all-segments glyphs: ghosts of a blank display
             box = (float(fld[0].x0), ln.y0, float(fld[-1].x1), ln.y1)
             readings.append([text, conf, box, confs, ln.h, all(g.narrow for g in fld)])
     # a field of lone strokes much smaller than a confidently read field is a frame
@@ -746,7 +785,7 @@ def _decode_binary(u8w: np.ndarray, t: float, m: np.ndarray) -> _Hypothesis:
         # digits cleanly beats one that reads more ink badly
         n = len(r[3])
         score += r[1] * n if r[1] >= 0.3 else -0.1 * n
-    return _Hypothesis(score, [tuple(r[:5]) for r in readings], m)
+    return _Hypothesis(score, [tuple(r[:5]) for r in readings], m, suspicious)
 
 
 def _inner_windows(gray: np.ndarray) -> list[tuple[int, int, int, int]]:
