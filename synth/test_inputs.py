@@ -138,11 +138,11 @@ LOOKALIKE_EXPECTED: dict[str, str] = {
 
 def t4_lookalikes() -> list[Case]:
     """T4: look-alike codes, each in a sans font (DejaVu Sans / Liberation Sans) and in a
-    segment font (DSEG7 Classic; DSEG14 for the hex stop code, which seven segments cannot
-    show).
+    segment font (DSEG7 Classic / Modern; the hex stop code, which seven segments cannot
+    show, in the monospace console font of a classic blue screen instead).
 
     Returns:
-        18 cases of ``(H, W, 3) uint8`` arrays named ``t4_<drawn>_<sans|segment>``, expected
+        18 cases of ``(H, W, 3) uint8`` arrays named ``t4_<drawn>_<sans|segment|mono>``, expected
         from :data:`LOOKALIKE_EXPECTED`.
     """
     out = []
@@ -150,12 +150,15 @@ def t4_lookalikes() -> list[Case]:
         hexcode = drawn.startswith("0x")
         sans_font = "liberation_sans" if i % 2 else "dejavu_sans"
         d_sans, _ = render_code_display(drawn, "lcd_dark_on_light" if i % 3 else "vfd_white", sans_font, 44 if hexcode else 60, rng=np.random.default_rng(40 + i))
-        seg_font = "dseg14_classic" if hexcode else ("dseg7_classic" if i % 2 else "dseg7_modern")
+        # seven segments cannot show the x of a hex stop code (and blue screens are not
+        # segment displays): its second variant is the monospace console font of the
+        # classic blue screen instead
+        seg_font = "liberation_mono_bold" if hexcode else ("dseg7_classic" if i % 2 else "dseg7_modern")
         d_seg, _ = render_code_display(drawn, "led_red" if i % 2 else "lcd_reflective", seg_font, 44 if hexcode else 60, rng=np.random.default_rng(60 + i))
         rng = np.random.default_rng(80 + i)
         cam = CameraSettings(defocus=0.6, noise=2.0, vignette=0.0)
         out.append(Case(f"t4_{drawn}_sans", shoot(d_sans, rng, cam), exp))
-        out.append(Case(f"t4_{drawn}_segment", shoot(d_seg, rng, cam), exp))
+        out.append(Case(f"t4_{drawn}_{'mono' if hexcode else 'segment'}", shoot(d_seg, rng, cam), exp))
     return out
 
 
