@@ -29,7 +29,8 @@ from .engines import build_engines
 from .errors import DiagnosticsError, EngineError
 from .schema import CodeCandidate, Diagnosis, MediaResult, TextReading
 from .vision import quality as quality_mod
-from .vision.fusion import fuse, same_spot
+from .knowledge.keys import match_key
+from .vision.fusion import _overlap, fuse, same_spot
 from .vision.regions import Region, box_quad, dedupe_regions, map_box, propose_regions, rectify
 
 ProgressFn = Callable[[float, str], None]
@@ -179,7 +180,8 @@ class Pipeline:
         readings = fuse(raw)
         known, canonical = self._known_keys(notes)
         candidates = extract_codes(readings, known, source=name, canonical=canonical) if readings else []
-        candidates = _resolve_overlaps(candidates)
+        candidates = _resolve_overlaps(candidates, known)
+        candidates = [c for c in candidates if not _unit_beside(c, raw)]
 
         # 6. quality gate on the region that matters
         focus = _focus_box(candidates, readings, regions)
@@ -255,18 +257,48 @@ class Pipeline:
         return extract_from_text(text, known, source="customer text", engines=("typed text",), canonical=canonical)
 
 
-def _resolve_overlaps(cands: list[CodeCandidate]) -> list[CodeCandidate]:
-    """Different codes read at the same spot are alternatives: keep the most confident."""
+def _rivals(a: CodeCandidate, b: CodeCandidate) -> bool:
+    """Two different codes read at one spot (one box inside the other counts: a
+    whole-photo text box around a display field) are rival readings of it.  Identical
+    boxes are two tokens of one line (``DTC 1 OF 1 P0300``), not rivals."""
+    if not a.bbox or not b.bbox or a.code == b.code or tuple(a.bbox) == tuple(b.bbox):
+        return False
+    return same_spot(a.bbox, b.bbox) or _overlap(a.bbox, b.bbox)[1] >= 0.7
+
+
+def _resolve_overlaps(cands: list[CodeCandidate], known: dict[str, set[str]]) -> list[CodeCandidate]:
+    """Keep the most confident of rival readings; in one line of text that holds a code
+    the knowledge base knows, drop the unknown code-like tokens beside it (``B1`` in
+    ``P0171 System too lean B1``)."""
     kept: list[CodeCandidate] = []
     for c in sorted(cands, key=lambda c: -c.confidence):
-        # identical boxes: two tokens of one line (``DTC 1 OF 1 P0300``), not rival readings
-        clash = next((k for k in kept if c.bbox and k.bbox and c.code != k.code and tuple(c.bbox) != tuple(k.bbox)
-                      and same_spot(c.bbox, k.bbox)), None)
+        clash = next((k for k in kept if _rivals(c, k)), None)
         if clash is not None:
             clash.repairs.append(f"also read here as {c.text_as_read} ({c.confidence:.2f})")
             continue
         kept.append(c)
-    return kept
+    keys = set().union(*known.values()) if known else set()
+    is_known = {id(c): match_key(c.code) in keys for c in kept}
+    lines_with_known = {tuple(c.bbox) for c in kept if c.bbox and is_known[id(c)]}
+    return [c for c in kept if is_known[id(c)] or not c.bbox or tuple(c.bbox) not in lines_with_known]
+
+
+_UNIT = re.compile(r"^\s*(°|º|℃|℉|°C|°F|bar|psi|%|rpm|kg|g|lb|min|h|kW|kWh|V|W|l)\b|^\s*(°|º|℃|℉)", re.IGNORECASE)
+
+
+def _unit_beside(c: CodeCandidate, raw: list[TextReading]) -> bool:
+    """A numeric code with a unit just right of it (``21.5 °C`` read as ``215``, ``227 bar``)
+    is a measurement on the display, not an error code."""
+    if not c.bbox or not re.fullmatch(r"[\d.]+", c.code):
+        return False
+    x, y, w, h = c.bbox
+    for r in raw:
+        rx, ry, rw, rh = r.bbox
+        near = x + w - 0.2 * h <= rx <= x + w + 1.2 * h
+        level = ry < y + h and ry + rh > y - 0.3 * h  # beside it, up to a superscript ° above
+        if near and level and _UNIT.match(r.text):
+            return True
+    return False
 
 
 def _inside(inner, outer) -> bool:

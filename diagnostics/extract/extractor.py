@@ -337,6 +337,11 @@ def _repair_plausible(v: Variant, raw: str, known: bool) -> bool:
     return n <= 1 and digits >= 1 and not compact.isdigit()
 
 
+_DIGIT_LIKE_LETTERS = set("OoIlSZBGbgDQq")
+"""Letters that are also how a digit can be read; an unknown code made only of them is a
+misread number far more often than a code."""
+
+
 def _allowed(v: Variant, raw: str, tok: Token, line: Line, ctx: _TextCtx, known: bool) -> bool:
     """False-positive rules (see module doc of ``grammars``)."""
     text = v.text
@@ -348,6 +353,8 @@ def _allowed(v: Variant, raw: str, tok: Token, line: Line, ctx: _TextCtx, known:
     if not line.prose:
         if numeric:
             return known
+        if letters and not known and all(c in _DIGIT_LIKE_LETTERS for c in raw):
+            return False  # "oo", "OI": digits a reader turned into letters, not a code
         if is_display_word(raw, ctx.seven_segment) or (letters and is_display_word(text)):
             return known
         return True
@@ -371,6 +378,8 @@ def _allowed(v: Variant, raw: str, tok: Token, line: Line, ctx: _TextCtx, known:
         return known
     if v.shape.spec == "LDLD" and not known:  # F9E1-like; in prose also a model-number fragment
         return ctx_any
+    if not known and v.family == FAMILY_APPLIANCE and len(compact) <= 2:
+        return ctx_any  # "lean B1" (bank 1), "size A4": a two-character token in a sentence
     return True
 
 

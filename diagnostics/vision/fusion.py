@@ -11,6 +11,8 @@ reading; the code grammar repairs look-alikes later, with the knowledge base.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from ..knowledge.keys import match_key
@@ -27,7 +29,7 @@ _FOLD = str.maketrans({"O": "0", "D": "0", "Q": "0", "S": "5", "I": "1", "L": "1
 
 def fold(text: str) -> str:
     """Comparison key of a reading with look-alike characters folded to digits."""
-    return match_key(text).upper().translate(_FOLD)
+    return re.sub(r"[^A-Z0-9]", "", match_key(text).upper().translate(_FOLD))
 
 
 def _overlap(a: BBox, b: BBox) -> tuple[float, float]:
@@ -63,7 +65,8 @@ def _letters_from_text_engines(lead: TextReading, support: list[TextReading]) ->
     The seven-segment reader writes glyphs that are also letters as digits (5/S, 8/B,
     0/O, 1/I, 2/Z, 6/G/b).  When a text engine read the same spot and agrees under
     folding, its B, S, Z, G and b are kept in those positions: it saw the shapes of an
-    ordinary font, which tell B from 8 (O/0 and I/1 it confuses too often to trust).  On a real seven-segment glyph the text engine guesses,
+    ordinary font, which tell B from 8 (O/0 and I/1 it confuses too often to trust).  A
+    decimal point or colon that a text engine saw and the segment reader did not is kept.  On a real seven-segment glyph the text engine guesses,
     and the code grammar and knowledge base decide later.
     """
     text = lead.text.strip()
@@ -71,7 +74,13 @@ def _letters_from_text_engines(lead: TextReading, support: list[TextReading]) ->
         return text
     for r in sorted(support, key=lambda r: -r.confidence):
         other = r.text.strip()
-        if r.engine == "seven_segment" or len(other) != len(text) or r.confidence < 0.8:
+        if r.engine == "seven_segment" or r.confidence < 0.8:
+            continue
+        if any(p in other and p not in text for p in ".:"):
+            # the segment reader loses decimal points next to ghost points; a text
+            # engine seldom invents one (21.5 must not become the code 215)
+            return other
+        if len(other) != len(text):
             continue
         return "".join(o if o in _LETTER_FOR_DIGIT.get(c, "") else c for c, o in zip(text, other))
     return text

@@ -402,3 +402,14 @@ def test_degree_unit_read_as_letters_is_held_low():
     text = one(extract_codes([ocr("OC", 0.9)], kb))
     assert text.confidence < 0.55 and any("temperature unit" in r for r in text.repairs)
     assert one(extract_codes([seg("0C", 0.9)], kb)).confidence > 0.7  # seven-segment: a code
+
+
+def test_unknown_letters_that_look_like_digits_are_not_codes():
+    # a spin-speed field read as "oo" by a segment reader is a misread number
+    reading = DisplayReading("oo", 0.98, ("seven_segment",), (0, 0, 40, 20), "seven_segment")
+    assert extract_codes([reading], {"appliance": {"UE"}}) == []
+
+
+def test_two_character_token_in_a_sentence_needs_context():
+    cands = extract_from_text("P0171 System too lean B1", {"obd2": {"P0171"}})
+    assert [c.code for c in cands] == ["P0171"]

@@ -43,3 +43,15 @@ def test_same_spot_requires_similar_size():
     assert same_spot((0, 0, 100, 50), (5, 2, 95, 48))
     assert not same_spot((0, 0, 400, 50), (10, 5, 60, 40))  # a field inside a whole line
     assert not same_spot((0, 0, 100, 50), (300, 0, 100, 50))
+
+
+def test_decimal_point_seen_by_text_engine_is_kept():
+    out = fuse([R("215", 0.9, "seven_segment"), R("21.5", 0.99, "rapidocr", (98, 99, 124, 62))])
+    assert out[0].text == "21.5"
+
+
+def test_text_engine_tells_b_from_8():
+    out = fuse([R("E8", 0.99, "seven_segment"), R("EB", 0.95, "rapidocr")])
+    assert out[0].text == "EB"
+    out2 = fuse([R("F0", 0.99, "seven_segment"), R("FO", 0.95, "rapidocr")])
+    assert out2[0].text == "F0"  # O/0 is not trusted from a text engine
