@@ -126,92 +126,14 @@ class Pipeline:
 
         notes = list(self.engine_notes)
         H, W = rgb.shape[:2]
-        long_side = max(H, W)
-        scale = max(1.0, long_side / self.settings.work_max_side)
-        work = rgb if scale == 1.0 else cv2.resize(rgb, (round(W / scale), round(H / scale)), interpolation=cv2.INTER_AREA)
-
-        raw: list[TextReading] = []
-        regions: list[Region] = []
-
-        # 2. detect: PP-OCR over the whole (downscaled) photo gives scene text and text boxes
-        scene = self._run(self.engines.get("rapidocr"), work, notes)
-        text_regions = []
-        for r in scene:
-            x, y, w, h = r.bbox
-            box = (int(x * scale), int(y * scale), int(w * scale), int(h * scale))
-            raw.append(TextReading(r.text, r.confidence, r.engine, box))
-            if _CODE_TOKEN.search(r.text) or len(r.text.strip()) <= 3:
-                # widen the box: PP-OCR often cuts off seven-segment digits at the ends
-                bh = box[3]
-                text_regions.append(Region(box_quad(box[0] - 1.2 * bh, box[1] - 0.35 * bh, box[2] + 2.4 * bh, bh * 1.7),
-                                           "text", 2.0 * r.confidence))
-        regions += sorted(text_regions, key=lambda g: -g.score)[:MAX_TEXT_REGIONS]
-        regions += propose_regions(work, scale, limit=MAX_REGIONS)
-        if long_side <= 640:  # a tight crop: the whole image is a region too
-            regions.append(Region(box_quad(0, 0, W, H), "whole", 10.0))
-        regions = dedupe_regions(regions, iou=0.7, limit=MAX_REGIONS)
-
-        # 3. read each region from full resolution
-        seven = self.engines.get("seven_segment")
-        tess = self.engines.get("tesseract")
-        rapid = self.engines.get("rapidocr")
-        n_tess = n_rapid = 0
-        for rid, region in enumerate(regions):
-            crop, inverse = rectify(rgb, region.quad, pad=0.0 if region.cue == "whole" else 0.08)
-            if crop.shape[0] < 8 or crop.shape[1] < 8:
-                continue
-            found = list(self._run(seven, crop, notes))
-            # PP-OCR again on the best rectified panel (small or tilted screens read better
-            # upright and at full resolution); Tesseract on tight crops and on text lines
-            # that may hold a code.
-            if region.cue in ("panel", "whole") and rapid is not None and n_rapid < MAX_RAPIDOCR_CROPS \
-                    and region.bbox[2] * region.bbox[3] < 0.5 * H * W:
-                n_rapid += 1
-                found += self._run(rapid, crop, notes)
-            if tess is not None and n_tess < MAX_TESSERACT_CROPS and (
-                    region.cue == "whole" or (region.cue == "text" and _code_like(region, raw))):
-                n_tess += 1
-                found += self._run(tess, crop, notes)
-            for r in found:
-                box = map_box(r.bbox, inverse, (H, W))
-                raw.append(TextReading(r.text, r.confidence, r.engine, box, region_id=rid, polarity=r.polarity))
-
-        # 4. fuse, 5. extract
-        readings = fuse(raw)
-        known, canonical = self._known_keys(notes)
+        raw, regions, work = self._detect(rgb, notes)                      # 2. detect
+        raw += self._read_regions(rgb, regions, raw, notes)                # 3. read
+        readings = fuse(raw)                                               # 4. fuse
+        known, canonical = self._known_keys(notes)                         # 5. extract
         candidates = extract_codes(readings, known, source=name, canonical=canonical) if readings else []
         candidates = _resolve_overlaps(candidates, known)
         candidates = [c for c in candidates if not _unit_beside(c, raw)]
-
-        # 6. quality gate on the region that matters
-        focus = _focus_box(candidates, readings, regions)
-        text_h = float(focus[3]) if focus else 0.0
-        if focus:
-            x, y, w, h = focus
-            pad = int(0.5 * h)
-            patch = rgb[max(0, y - pad) : y + h + pad, max(0, x - pad) : x + w + pad]
-        else:
-            patch = work
-        q = quality_mod.assess(patch if patch.size else work, text_height_px=text_h, found_display=bool(readings))
-        if not candidates:
-            # nothing read: look for glare or blur over the display windows themselves
-            for region in [g for g in regions if g.cue in ("panel", "lit", "strokes")][:4]:
-                x, y, w, h = region.bbox
-                rq = quality_mod.assess(rgb[max(0, y) : y + h, max(0, x) : x + w])
-                for issue in ("glare", "blur"):
-                    if issue in rq.issues and issue not in q.issues:
-                        q.issues.insert(0, issue)
-            q.retake_hint = quality_mod.retake_hint(q.issues)
-        presented, held = [], []
-        threshold = self.settings.min_code_confidence
-        for c in candidates:
-            # blur or glare make a single engine's reading doubtful; engines that agree are not
-            if len(c.engines) < 2 and set(q.issues) & {"blur", "glare", "overexposed", "underexposed"}:
-                c.confidence = round(c.confidence * 0.85, 3)
-            (presented if c.confidence >= threshold else held).append(c)
-        if not presented and not q.retake_hint:
-            q.issues.append("no_display" if not readings else "blur" if q.sharpness < quality_mod.BLUR_THRESHOLD * 2 else "too_small")
-            q.retake_hint = quality_mod.retake_hint(q.issues[-1:])
+        q, presented, held = self._gate(rgb, work, candidates, readings, regions)  # 6. gate
         if held and not presented:
             notes.append("A code may be visible but could not be read with confidence; it is not shown as a finding.")
         return MediaResult(
@@ -225,6 +147,93 @@ class Pipeline:
             notes=sorted(set(notes), key=notes.index),
             image=rgb,
         )
+
+    def _detect(self, rgb: np.ndarray, notes: list[str]) -> tuple[list[TextReading], list[Region], np.ndarray]:
+        """Stage 2: PP-OCR over a downscaled copy (scene text and text boxes) plus the
+        display-region cues.  Returns ``(scene readings, regions, working image)``;
+        boxes and quads in original pixels."""
+        H, W = rgb.shape[:2]
+        long_side = max(H, W)
+        scale = max(1.0, long_side / self.settings.work_max_side)
+        work = rgb if scale == 1.0 else cv2.resize(rgb, (round(W / scale), round(H / scale)), interpolation=cv2.INTER_AREA)
+        raw: list[TextReading] = []
+        text_regions: list[Region] = []
+        for r in self._run(self.engines.get("rapidocr"), work, notes):
+            x, y, w, h = r.bbox
+            box = (int(x * scale), int(y * scale), int(w * scale), int(h * scale))
+            raw.append(TextReading(r.text, r.confidence, r.engine, box))
+            if _CODE_TOKEN.search(r.text) or len(r.text.strip()) <= 3:
+                # widen the box: PP-OCR often cuts off seven-segment digits at the ends
+                bh = box[3]
+                text_regions.append(Region(box_quad(box[0] - 1.2 * bh, box[1] - 0.35 * bh, box[2] + 2.4 * bh, bh * 1.7),
+                                           "text", 2.0 * r.confidence))
+        regions = sorted(text_regions, key=lambda g: -g.score)[:MAX_TEXT_REGIONS]
+        regions += propose_regions(work, scale, limit=MAX_REGIONS)
+        if long_side <= 640:  # a tight crop: the whole image is a region too
+            regions.append(Region(box_quad(0, 0, W, H), "whole", 10.0))
+        return raw, dedupe_regions(regions, iou=0.7, limit=MAX_REGIONS), work
+
+    def _read_regions(self, rgb: np.ndarray, regions: list[Region], scene: list[TextReading],
+                      notes: list[str]) -> list[TextReading]:
+        """Stage 3: rectify each region from full resolution and read it.  The
+        seven-segment reader reads every region; PP-OCR re-reads the best panel (small or
+        tilted screens read better upright and at full resolution); Tesseract reads tight
+        crops and text lines that may hold a code.  Boxes come back in original pixels."""
+        H, W = rgb.shape[:2]
+        seven = self.engines.get("seven_segment")
+        tess = self.engines.get("tesseract")
+        rapid = self.engines.get("rapidocr")
+        n_tess = n_rapid = 0
+        out: list[TextReading] = []
+        for rid, region in enumerate(regions):
+            crop, inverse = rectify(rgb, region.quad, pad=0.0 if region.cue == "whole" else 0.08)
+            if crop.shape[0] < 8 or crop.shape[1] < 8:
+                continue
+            found = list(self._run(seven, crop, notes))
+            if region.cue in ("panel", "whole") and rapid is not None and n_rapid < MAX_RAPIDOCR_CROPS \
+                    and region.bbox[2] * region.bbox[3] < 0.5 * H * W:
+                n_rapid += 1
+                found += self._run(rapid, crop, notes)
+            if tess is not None and n_tess < MAX_TESSERACT_CROPS and (
+                    region.cue == "whole" or (region.cue == "text" and _code_like(region, scene))):
+                n_tess += 1
+                found += self._run(tess, crop, notes)
+            for r in found:
+                box = map_box(r.bbox, inverse, (H, W))
+                out.append(TextReading(r.text, r.confidence, r.engine, box, region_id=rid, polarity=r.polarity))
+        return out
+
+    def _gate(self, rgb, work, candidates, readings, regions):
+        """Stage 6: quality of the region that matters; split candidates into presented
+        and held back (below ``settings.min_code_confidence``).  Returns
+        ``(QualityReport, presented, held)``."""
+        focus = _focus_box(candidates, readings)
+        text_h = float(focus[3]) if focus else 0.0
+        patch = work
+        if focus:
+            x, y, w, h = focus
+            pad = int(0.5 * h)
+            patch = rgb[max(0, y - pad) : y + h + pad, max(0, x - pad) : x + w + pad]
+        q = quality_mod.assess(patch if patch.size else work, text_height_px=text_h, found_display=bool(readings))
+        if not candidates:
+            # nothing read: look for glare or blur over the display windows themselves
+            for region in [g for g in regions if g.cue in ("panel", "lit", "strokes")][:4]:
+                x, y, w, h = region.bbox
+                rq = quality_mod.assess(rgb[max(0, y) : y + h, max(0, x) : x + w])
+                for issue in ("glare", "blur"):
+                    if issue in rq.issues and issue not in q.issues:
+                        q.issues.insert(0, issue)
+            q.retake_hint = quality_mod.retake_hint(q.issues)
+        presented, held = [], []
+        for c in candidates:
+            # blur or glare make a single engine's reading doubtful; engines that agree are not
+            if len(c.engines) < 2 and set(q.issues) & {"blur", "glare", "overexposed", "underexposed"}:
+                c.confidence = round(c.confidence * 0.85, 3)
+            (presented if c.confidence >= self.settings.min_code_confidence else held).append(c)
+        if not presented and not q.retake_hint:
+            q.issues.append("no_display" if not readings else "blur" if q.sharpness < quality_mod.BLUR_THRESHOLD * 2 else "too_small")
+            q.retake_hint = quality_mod.retake_hint(q.issues[-1:])
+        return q, presented, held
 
     # --------------------------------------------------------------- helpers
     @staticmethod
@@ -316,7 +325,7 @@ def _code_like(region, raw) -> bool:
                and len(r.text) <= 40 for r in raw)
 
 
-def _focus_box(cands, readings, regions):
+def _focus_box(cands, readings):
     if cands and cands[0].bbox:
         return cands[0].bbox
     if readings:
