@@ -229,7 +229,7 @@ class MediaResult:
 
     Attributes:
         name: file name.
-        kind: ``"image"`` (later ``"video"``, ``"audio"``).
+        kind: ``"image"``, ``"video"`` or ``"audio"``.
         size: ``(width, height)`` of the upright image, pixels.
         readings: every display reading (codes or not).
         raw_readings: every engine reading before combination (for evidence/debug).
@@ -241,6 +241,14 @@ class MediaResult:
         error: user message if the file could not be analysed at all (then ``hint`` too).
         image: the upright ``(H, W, 3) uint8`` RGB image that was analysed, kept so the
             panel can draw evidence without decoding again; not exported.
+        duration_s: length of a video or audio file, seconds (0 for photos).
+        transcript: speech-to-text of a voice note or a video's audio track.
+        timeline: what was seen or heard when, as dicts ``{"start_s", "end_s", "what",
+            "source"}`` (video frames, spoken codes, beep groups, LED states).
+        events: other evidence items as dicts (``{"kind": "beeps" | "blink" | ..., ...}``).
+        key_frames: ``[(t_s, (h, w, 3) uint8 RGB)]`` frames a video's findings came from; not
+            exported.
+        waveform: ``(N,) float32`` mono 16 kHz audio for plotting; not exported.
     """
 
     name: str
@@ -256,9 +264,15 @@ class MediaResult:
     error: str = ""
     hint: str = ""
     image: np.ndarray | None = field(default=None, repr=False, compare=False)
+    duration_s: float = 0.0
+    transcript: str = ""
+    timeline: list[dict] = field(default_factory=list)
+    events: list[dict] = field(default_factory=list)
+    key_frames: list = field(default_factory=list, repr=False, compare=False)
+    waveform: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
-        d = {k: v for k, v in self.__dict__.items() if k != "image"}
+        d = {k: v for k, v in self.__dict__.items() if k not in ("image", "key_frames", "waveform")}
         return _jsonable({k: (asdict(v) if hasattr(v, "__dataclass_fields__") else
                               [asdict(x) if hasattr(x, "__dataclass_fields__") else x for x in v] if isinstance(v, list) else v)
                           for k, v in d.items()})
