@@ -6,13 +6,14 @@ absolute); ``expected`` is the error code the photo shows, or the display text w
 shows something that is not a code, or empty when it shows no error code (any code
 reported there is a false positive).
 
-Metrics (per photo, one presented answer = the top code of the file):
+Metrics (per file; the presented answer of a file with one expected code is its top code):
 
-- exact-match accuracy: photos whose top code equals the expected code (by
-  :func:`~diagnostics.knowledge.keys.match_key`); a photo without a code is right when
-  no code is presented;
-- code precision = correct codes presented / all codes presented; code recall =
-  correct codes presented / photos with an expected code;
+- exact-match accuracy: files whose top code equals the expected code (by
+  :func:`~diagnostics.knowledge.keys.match_key`), or, with several expected codes
+  (``4C;5E``), whose presented codes are exactly those; a file without a code is right
+  when no code is presented;
+- code precision = distinct correct codes presented / all distinct codes presented;
+  code recall = distinct correct codes presented / expected codes;
 - abstentions: photos with an expected code where nothing was presented (the product
   asked for a retake instead of guessing);
 - false-positive photos: photos where a wrong code was presented.
@@ -42,7 +43,7 @@ class ManifestRow:
 
 @dataclass
 class EvalRow:
-    """Result for one photo: expected, presented codes, display readings, verdict, seconds."""
+    """Result for one file: expected, presented codes, display readings, verdict, seconds."""
 
     path: str
     expected: str
@@ -54,11 +55,14 @@ class EvalRow:
     abstained: bool
     seconds: float
     error: str = ""
+    kind: str = "image"
+    transcript: str = ""
+    wer: float | None = None
 
 
 @dataclass
 class EvalReport:
-    """Aggregate scores; ``rows`` keeps the per-photo detail."""
+    """Aggregate scores; ``rows`` keeps the per-file detail."""
 
     rows: list[EvalRow]
     accuracy: float
@@ -67,18 +71,24 @@ class EvalReport:
     abstentions: int
     false_positive_photos: int
     median_seconds: float
+    by_kind: dict[str, float] = field(default_factory=dict)
+    mean_wer: float | None = None
 
     def summary(self) -> str:
         """Human-readable multi-line summary."""
         n = len(self.rows)
-        return (
-            f"photos: {n}\n"
-            f"exact-match accuracy: {self.accuracy:.1%}\n"
-            f"code precision: {self.precision:.1%}  recall: {self.recall:.1%}\n"
-            f"abstentions: {self.abstentions}  false-positive photos: {self.false_positive_photos} "
-            f"({self.false_positive_photos / max(n, 1):.1%})\n"
-            f"median seconds per photo: {self.median_seconds:.2f}"
-        )
+        lines = [
+            f"files: {n}",
+            f"exact-match accuracy: {self.accuracy:.1%}"
+            + ("  (" + ", ".join(f"{k} {v:.1%}" for k, v in sorted(self.by_kind.items())) + ")" if len(self.by_kind) > 1 else ""),
+            f"code precision: {self.precision:.1%}  recall: {self.recall:.1%}",
+            f"abstentions: {self.abstentions}  files with a wrong code shown: {self.false_positive_photos} "
+            f"({self.false_positive_photos / max(n, 1):.1%})",
+            f"median seconds per file: {self.median_seconds:.2f}",
+        ]
+        if self.mean_wer is not None:
+            lines.append(f"speech word error rate (mean over files with a transcript): {self.mean_wer:.1%}")
+        return "\n".join(lines)
 
 
 def read_manifest(path: str | Path) -> list[ManifestRow]:
@@ -108,60 +118,90 @@ def read_manifest(path: str | Path) -> list[ManifestRow]:
     return rows
 
 
+def expected_codes(expected: str) -> list[str]:
+    """The codes of an ``expected`` cell: several are separated by ``;``."""
+    return [e.strip() for e in expected.split(";") if e.strip()]
+
+
 def _is_code(expected: str, known: dict[str, set[str]]) -> bool:
-    if not expected:
+    """True when ``expected`` names error codes (grammar or knowledge base), False when it
+    is display text such as ``12:45`` (or empty)."""
+    codes = expected_codes(expected)
+    if not codes:
         return False
     from .extract import extract_from_text
 
-    return bool(extract_from_text(expected, known))
+    keys = set().union(*known.values()) if known else set()
+    return all(match_key(c) in keys or extract_from_text(c, known) for c in codes)
 
 
 def evaluate_manifest(manifest: str | Path, pipeline, *, progress: Callable[[float, str], None] | None = None) -> EvalReport:
-    """Run ``pipeline`` over every manifest photo and score it (see module doc).
+    """Run ``pipeline`` over every manifest file (photos, videos, voice notes) and score it
+    (see module doc; several expected codes are separated by ``;``, and then the file is
+    right when exactly those codes are presented).  A ``transcript`` column, when filled,
+    gives the speech word error rate.
 
     Raises:
-        ManifestError: unreadable manifest (missing photos are scored as errors).
+        ManifestError: unreadable manifest (missing files are scored as errors).
     """
     rows = read_manifest(manifest)
     known = pipeline.kb.known_keys() if pipeline.kb is not None else {}
     out: list[EvalRow] = []
+    tp = presented_n = expected_n = 0
     for i, row in enumerate(rows):
         if progress:
             progress(i / max(len(rows), 1), f"{row.path.name} ({i + 1}/{len(rows)})")
+        want = expected_codes(row.expected)
+        is_code = _is_code(row.expected, known)
         t0 = time.perf_counter()
         try:
             data = row.path.read_bytes()
         except OSError as exc:
-            out.append(EvalRow(str(row.path), row.expected, bool(row.expected), [], [], False, False, bool(row.expected), 0.0, str(exc)))
+            out.append(EvalRow(str(row.path), row.expected, is_code, [], [], False, False, is_code, 0.0, str(exc)))
+            expected_n += len(want) if is_code else 0
             continue
         res = pipeline.analyse_file(row.path.name, data)
         secs = time.perf_counter() - t0
         codes = [c.code for c in sorted(res.candidates, key=lambda c: -c.confidence)]
         readings = [r.text for r in res.readings]
-        is_code = _is_code(row.expected, known)
+        got = [match_key(c) for c in codes]
+        presented_n += len(set(got))
         if is_code:
-            correct = bool(codes) and match_key(codes[0]) == match_key(row.expected)
-            fp = bool(codes) and not correct
-            abstained = not codes
+            keys = {match_key(c) for c in want}
+            expected_n += len(keys)
+            tp += len(keys & set(got))
+            correct = (bool(got) and got[0] in keys) if len(keys) == 1 else set(got) == keys
+            fp = any(g not in keys for g in got)
+            abstained = not got
         else:
-            fp = bool(codes)
+            fp = bool(got)
             abstained = False
             if row.expected:  # display text expected, no code
-                correct = not codes and any(match_key(t) == match_key(row.expected) for t in readings)
+                correct = not got and any(match_key(t) == match_key(row.expected) for t in readings)
             else:
-                correct = not codes
-        out.append(EvalRow(str(row.path), row.expected, is_code, codes, readings, correct, fp, abstained, secs, res.error))
+                correct = not got
+        wer = None
+        ref = row.extra.get("transcript", "")
+        if ref:
+            from .sound.speech import word_error_rate
+
+            wer = word_error_rate(ref, res.transcript)
+        out.append(EvalRow(str(row.path), row.expected, is_code, codes, readings, correct, fp, abstained, secs,
+                           res.error, res.kind, res.transcript, wer))
     if progress:
         progress(1.0, "done")
-    presented = sum(1 for r in out if r.codes)
-    tp = sum(1 for r in out if r.expected_is_code and r.correct)
-    expected_codes = sum(1 for r in out if r.expected_is_code)
+    kinds: dict[str, list[bool]] = {}
+    for r in out:
+        kinds.setdefault(r.kind, []).append(r.correct)
+    wers = [r.wer for r in out if r.wer is not None]
     return EvalReport(
         rows=out,
         accuracy=sum(r.correct for r in out) / max(len(out), 1),
-        precision=tp / presented if presented else 1.0,
-        recall=tp / expected_codes if expected_codes else 1.0,
+        precision=tp / presented_n if presented_n else 1.0,
+        recall=tp / expected_n if expected_n else 1.0,
         abstentions=sum(r.abstained for r in out),
         false_positive_photos=sum(r.false_positive for r in out),
         median_seconds=statistics.median([r.seconds for r in out]) if out else 0.0,
+        by_kind={k: sum(v) / len(v) for k, v in kinds.items()},
+        mean_wer=sum(wers) / len(wers) if wers else None,
     )

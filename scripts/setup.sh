@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Install everything Telltale needs on a fresh Debian machine (idempotent, quick when done):
-# system packages (Tesseract 5 with English and Spanish, DSEG fonts, ssocr, Chromium for the
-# browser test), a virtual environment in .venv and the pinned Python requirements.
+# system packages (Tesseract 5 with English and Spanish, DSEG fonts, ssocr, Chromium for the browser test,
+# ffmpeg, espeak-ng, sox and an AMR-WB encoder library to make test voice notes), a virtual environment in
+# .venv and the pinned Python requirements.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SYSTEM_PACKAGES=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa fonts-dseg fonts-dejavu-core fonts-liberation ssocr chromium)
+SYSTEM_PACKAGES=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa fonts-dseg fonts-dejavu-core fonts-liberation ssocr chromium
+                 ffmpeg espeak-ng sox libvo-amrwbenc0)
 missing=()
 for p in "${SYSTEM_PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
