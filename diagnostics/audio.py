@@ -104,6 +104,7 @@ def analyse_audio(pipeline, name: str, data: bytes, *, decoded=None, speech: boo
             else:
                 notes.append("No speech detected.")
 
+    _prefer_beep_scope(result, pipeline.kb)
     threshold = pipeline.settings.min_code_confidence
     result.rejected = [c for c in result.candidates if c.confidence < threshold]
     result.candidates = sorted((c for c in result.candidates if c.confidence >= threshold), key=lambda c: -c.confidence)
@@ -113,6 +114,36 @@ def analyse_audio(pipeline, name: str, data: bytes, *, decoded=None, speech: boo
     result.notes = list(dict.fromkeys(notes))
     result.seconds = time.perf_counter() - t0
     return result
+
+
+_PC_WORDS = ("computer", "pc", "laptop", "bios", "motherboard", "boot", "ordenador")
+
+
+def _prefer_beep_scope(result: MediaResult, kb) -> None:
+    """Order beep codes by what was said: a customer talking about a washer means the
+    appliance reading of the beeps, one talking about a computer the BIOS readings."""
+    beep = [c for c in result.candidates if c.code.upper().startswith("BEEP:")]
+    if len(beep) < 1 or not result.transcript:
+        return
+    from .ranking import _appliance_mentions
+
+    said = result.transcript.lower()
+    kinds = _appliance_mentions(said)
+    pc = any(w in said.split() for w in _PC_WORDS)
+    top = max(c.confidence for c in beep)
+
+    def fits(c: CodeCandidate) -> bool:
+        appliance_code = ":APPLIANCE:" in c.code.upper()
+        return (appliance_code and bool(kinds) and not pc) or (not appliance_code and pc)
+
+    if not any(fits(c) for c in beep):
+        return
+    for c in beep:
+        if fits(c):
+            c.confidence = round(top, 3)
+            c.repairs.append("preferred because of what the customer said")
+        else:
+            c.confidence = round(c.confidence * 0.85, 3)
 
 
 def _key(code: str) -> str:

@@ -116,8 +116,12 @@ class Pipeline:
         from .video import analyse_video
 
         t0 = time.perf_counter()
+        from .ingest.video import NoVideoTrackError
+
         try:
             v = analyse_video(name, data, self, self.settings, progress)
+        except NoVideoTrackError:  # a .3gp or .mp4 holding only sound: a voice note
+            return analyse_audio(self, name, data)
         except DiagnosticsError as exc:
             return MediaResult(name=name, kind="video", error=exc.user_message, hint=exc.hint,
                                seconds=time.perf_counter() - t0)

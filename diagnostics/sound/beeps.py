@@ -755,9 +755,7 @@ def beep_codes(analysis: BeepAnalysis) -> list[str]:
         elif "-" in n and len(p.unit) in (3, 4) and all(c.isdigit() and 1 <= int(c) <= 4 for c in n.split("-")):
             out.append(f"BEEP:PHOENIX:{n}")
         elif "-" not in n:
-            out += [f"BEEP:AMI:{n}", f"BEEP:AWARD:{n}"]
-            if analysis.repeat:
-                out.append(f"BEEP:APPLIANCE:{n}")
+            out += [f"BEEP:AMI:{n}", f"BEEP:AWARD:{n}", f"BEEP:APPLIANCE:{n}"]
     seen: list[str] = []
     for c in out:
         if c not in seen:
