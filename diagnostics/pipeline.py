@@ -91,7 +91,13 @@ class Pipeline:
         if progress:
             progress(1.0, "Looking up the knowledge base")
         text_candidates = self._text_candidates(text)
-        diagnosis = rank(results, self.kb, customer_text=text, text_candidates=text_candidates)
+        has_code = bool(text_candidates) or any(m.candidates for m in results)
+        search = None
+        if not has_code and (text.strip() or any(e.get("kind") == "symptoms" for m in results for e in m.events)):
+            if progress:
+                progress(1.0, "Searching the knowledge base for the symptoms described")
+            search = self._symptom_search()
+        diagnosis = rank(results, self.kb, customer_text=text, text_candidates=text_candidates, symptom_search=search)
         diagnosis.reply = compose_reply(diagnosis, "en")
         return diagnosis
 
@@ -143,6 +149,21 @@ class Pipeline:
             result.notes += [f"Audio track: {n}" for n in sound.notes]
         result.seconds = time.perf_counter() - t0
         return result
+
+    def _symptom_search(self):
+        """``search(text)`` over the knowledge base by meaning (MiniLM embeddings), built on
+        first use with its vectors cached in ``settings.data_dir``; ``None`` (with the
+        case going on without it) when the embedding model is unavailable."""
+        if getattr(self, "_symptoms", None) is None:
+            from .knowledge.symptoms import SymptomIndex
+
+            try:
+                index = SymptomIndex(self.kb, engine=self.engines.get("embeddings"), cache_dir=self.settings.data_dir)
+                index.refresh()
+            except DiagnosticsError:
+                return None
+            self._symptoms = index
+        return self._symptoms.search
 
     def speech_engine(self):
         """The speech-to-text engine, loaded on first use (Whisper ``tiny.en`` from the

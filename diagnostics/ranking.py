@@ -64,7 +64,19 @@ def _scope(e: KBEntry) -> str:
     return " ".join(parts) or e.family
 
 
-def rank(media: list[MediaResult], kb, *, customer_text: str = "", text_candidates: list[CodeCandidate] | None = None) -> Diagnosis:
+def symptom_texts(media: list[MediaResult], customer_text: str) -> list[tuple[str, str]]:
+    """``(text, where)`` pairs that describe symptoms: what the customer typed and what
+    voice notes said once the code phrases are taken out."""
+    out = [(customer_text.strip(), "the customer's message")] if customer_text.strip() else []
+    for m in media:
+        for e in m.events:
+            if e.get("kind") == "symptoms" and str(e.get("text", "")).strip():
+                out.append((str(e["text"]).strip(), m.name))
+    return out
+
+
+def rank(media: list[MediaResult], kb, *, customer_text: str = "", text_candidates: list[CodeCandidate] | None = None,
+         symptom_search=None) -> Diagnosis:
     """Build the :class:`Diagnosis` of a case.
 
     Args:
@@ -72,6 +84,9 @@ def rank(media: list[MediaResult], kb, *, customer_text: str = "", text_candidat
         kb: knowledge base (``lookup(code) -> list[KBEntry]``, ``record_unmapped(...)``).
         customer_text: what the customer typed (brand names in it count as evidence).
         text_candidates: codes extracted from ``customer_text``.
+        symptom_search: optional ``search(text) -> list[SymptomMatch]``
+            (:class:`diagnostics.knowledge.symptoms.SymptomIndex`); used when no code
+            was found, so a described symptom still reaches the matching entries.
 
     Returns:
         Diagnosis with suggestions best first, unmapped codes and, when nothing was
@@ -128,6 +143,8 @@ def rank(media: list[MediaResult], kb, *, customer_text: str = "", text_candidat
             if not e.verified:
                 reasons.append("knowledge-base entry not checked against a manufacturer's manual")
             suggestions.append(Suggestion(e, round(min(conf, 0.99), 3), reasons, cand, deciding if multi else ""))
+    if not suggestions and symptom_search is not None:
+        suggestions += _symptom_suggestions(media, customer_text, symptom_search)
     suggestions.sort(key=lambda s: -s.confidence)
     ask = ""
     if not suggestions and not unmapped:
@@ -138,3 +155,27 @@ def rank(media: list[MediaResult], kb, *, customer_text: str = "", text_candidat
             "and the make and model of the appliance."
         )
     return Diagnosis(media=media, suggestions=suggestions, unmapped=unmapped, ask_customer=ask)
+
+
+def _symptom_suggestions(media, customer_text, search) -> list[Suggestion]:
+    """Suggestions from described symptoms (no code): each names the words it matched."""
+    out: list[Suggestion] = []
+    seen: set[int] = set()
+    for text, where in symptom_texts(media, customer_text):
+        try:
+            matches = search(text)
+        except DiagnosticsError:
+            continue
+        for m in matches:
+            if m.entry.id in seen:
+                continue
+            seen.add(m.entry.id)
+            cand = CodeCandidate(text_as_read=text, code=m.entry.code, family=m.entry.family, engines=("symptom search",),
+                                 confidence=round(float(m.score), 3), source=where, in_knowledge_base=True)
+            reasons = [f"no code was found; {where} describes: \u201c{text}\u201d", m.reason,
+                       "a symptom match is a lead, not a diagnosis: ask for the code on the display to confirm"]
+            if not m.entry.verified:
+                reasons.append("knowledge-base entry not checked against a manufacturer's manual")
+            # a symptom match ranks below any read code: cap its confidence
+            out.append(Suggestion(m.entry, round(min(0.6, 0.6 * float(m.score)), 3), reasons, cand))
+    return out

@@ -17,6 +17,7 @@ _T = {
         "several": "This code means different things on different models. Could you send a photo of the model label (rating plate, usually inside the door or on the back)?",
         "unmapped": "We read the code {code}, but we need to check what it means for your model. Could you send a photo of the model label and tell us the make?",
         "nothing": "We could not read a code from what you sent. {ask}",
+        "symptom": "From what you describe, this sounds like it could be a {title} problem. To be sure, could you send a photo of the display showing any code or flashing lights?",
         "async": "We'll reply here as soon as we can; it may take a few hours. If anything changes, just add it to this chat so the next agent has the full picture.",
         "photo": "photo",
         "photos": "photos",
@@ -31,6 +32,7 @@ _T = {
         "several": "Este código significa cosas distintas según el modelo. ¿Podría enviarnos una foto de la etiqueta del modelo (placa de características, normalmente dentro de la puerta o en la parte trasera)?",
         "unmapped": "Hemos leído el código {code}, pero necesitamos comprobar qué significa en su modelo. ¿Podría enviarnos una foto de la etiqueta del modelo e indicarnos la marca?",
         "nothing": "No hemos podido leer un código en lo que nos envió. {ask}",
+        "symptom": "Por lo que nos describe, podría tratarse de un problema de este tipo: {title}. Para confirmarlo, ¿podría enviarnos una foto de la pantalla con el código o las luces que parpadean?",
         "async": "Le responderemos aquí lo antes posible; puede tardar unas horas. Si algo cambia, añádalo a este chat para que el siguiente agente tenga toda la información.",
         "photo": "foto",
         "photos": "fotos",
@@ -67,7 +69,10 @@ def compose_reply(diagnosis: Diagnosis, language: str = "en") -> str:
     t = _T.get(language, _T["en"])
     what = _what(diagnosis, t)
     parts = [t["hello"]]
-    if diagnosis.suggestions:
+    if diagnosis.suggestions and "symptom search" in diagnosis.suggestions[0].candidate.engines:
+        top = diagnosis.suggestions[0]
+        parts.append(t["symptom"].format(title=top.entry.title.lower()))
+    elif diagnosis.suggestions:
         top = diagnosis.suggestions[0]
         parts.append(t["read"].format(code=top.candidate.code, what=what))
         body = top.entry.reply_es if language == "es" and top.entry.reply_es else top.entry.reply_en

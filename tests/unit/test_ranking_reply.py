@@ -71,3 +71,24 @@ def test_alias_and_code_reach_same_entry(kb, code, alias):
     a = rank([media_with(code, family="windows_stop" if code.startswith("0x") else "appliance")], kb)
     b = rank([media_with(alias, family="windows_stop" if code.startswith("0x") else "appliance")], kb)
     assert a.suggestions[0].entry.id == b.suggestions[0].entry.id
+
+
+def test_symptom_matches_suggest_entries_but_reply_claims_no_code(kb):
+    from diagnostics.knowledge.symptoms import SymptomMatch
+
+    entry = kb.lookup("OE")[0]
+    search = lambda text: [SymptomMatch(entry=entry, score=0.8, reason="drain words", similarity=0.7,
+                                        matched_text="drain", query_part=text)]
+    m = MediaResult(name="note.opus", kind="audio", events=[{"kind": "symptoms", "text": "it won't drain"}])
+    d = rank([m], kb, symptom_search=search)
+    assert [s.entry.code for s in d.suggestions] == ["OE"]
+    assert d.suggestions[0].confidence <= 0.6
+    assert any("no code was found" in r for r in d.suggestions[0].reasons)
+    reply = compose_reply(d)
+    assert "We can see the code" not in reply and "photo of the display" in reply
+
+
+def test_symptom_search_not_used_when_a_code_was_read(kb):
+    called = []
+    d = rank([media_with("F.28")], kb, customer_text="no heating", symptom_search=lambda t: called.append(t) or [])
+    assert d.suggestions and not called
