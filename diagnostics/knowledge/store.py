@@ -121,7 +121,8 @@ class KnowledgeBase:
             raise KnowledgeBaseError(f"The knowledge base at {label} could not be upgraded to the current schema.",
                                      detail=str(exc)) from exc
         try:
-            kb.seed_if_empty(seed_dir)
+            if not kb.seed_if_empty(seed_dir):
+                kb.add_new_seed_entries(seed_dir)
         except DiagnosticsError:
             engine.dispose()
             raise
@@ -177,6 +178,37 @@ class KnowledgeBase:
                 self._insert(s, clean, SEED_AUTHOR)
                 n += 1
         self._invalidate()
+        return n
+
+    def add_new_seed_entries(self, seed_dir: Path = SEED_DIR) -> int:
+        """Insert seed entries that a database seeded by an older release lacks (new seed
+        files, new codes).  Entries already there, edited or deleted by a knowledge manager
+        (same family, brand, appliance and code), are left as they are.
+
+        Returns:
+            Number of entries inserted.
+
+        Raises:
+            KnowledgeBaseError: as :meth:`seed_if_empty`.
+        """
+        with self._session("be seeded", write=True) as s:
+            s.execute(text("UPDATE alembic_version SET version_num = version_num"))
+            have = {(f, (b or "").strip().lower(), (a or "").strip().lower(), k)
+                    for f, b, a, k in s.execute(select(Entry.family, Entry.brand, Entry.appliance, Entry.match_key))}
+            n = 0
+            for i, data in enumerate(load_seed_entries(seed_dir)):
+                try:
+                    clean = normalise_entry(data)
+                except ValidationError as exc:
+                    raise KnowledgeBaseError(f"Seed entry {i + 1} ({data.get('code', '?')}) is invalid: {exc.user_message}") from exc
+                scope = _scope_key(clean)
+                if scope in have:
+                    continue
+                have.add(scope)
+                self._insert(s, clean, SEED_AUTHOR)
+                n += 1
+        if n:
+            self._invalidate()
         return n
 
     # ------------------------------------------------------------------ reading

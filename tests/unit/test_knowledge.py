@@ -444,3 +444,30 @@ def test_simultaneous_first_opens_seed_once(tmp_path):
     finally:
         for b in opened:
             b.close()
+
+
+def test_new_seed_entries_reach_an_existing_database_without_touching_edits(tmp_path):
+    import shutil
+
+    from diagnostics.config import Settings
+    from diagnostics.knowledge.seeding import load_seed_entries
+    from diagnostics.knowledge.store import SEED_DIR, KnowledgeBase
+
+    old_seed = tmp_path / "seed_old"
+    old_seed.mkdir()
+    for f in SEED_DIR.glob("*.yaml"):
+        if f.name != "beeps.yaml":
+            shutil.copy(f, old_seed / f.name)
+    settings = Settings(data_dir=tmp_path / "data")
+    kb = KnowledgeBase.open(settings, seed_dir=old_seed)
+    before = kb.count()
+    assert not kb.lookup("BEEP:AMI:3S")
+    e = kb.lookup("F.28")[0]
+    kb.save_entry({**e.to_dict(), "title": "Edited by a manager"}, author="km", expected_version=e.version)
+    kb.close()
+    kb2 = KnowledgeBase.open(settings)  # a newer release with beeps.yaml
+    assert kb2.lookup("BEEP:AMI:3S")
+    assert kb2.count() == before + len(load_seed_entries(SEED_DIR)) - len(load_seed_entries(old_seed))
+    assert kb2.lookup("F.28")[0].title == "Edited by a manager"
+    kb2.close()
+    assert KnowledgeBase.open(settings).count() == kb2.count()  # idempotent
