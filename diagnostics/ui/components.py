@@ -47,6 +47,8 @@ ISSUE_LABELS = {
 }
 """Plain words for the machine tags of :class:`diagnostics.schema.QualityReport`."""
 
+NOUNS = {"image": "photo", "video": "video", "audio": "recording"}
+
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&:])")
 
 
@@ -102,7 +104,8 @@ def run_case(
     except Exception as exc:  # noqa: BLE001 - the single place failures become messages
         message, hint = describe_failure(exc)
         return state.Case(key, names, text, Diagnosis(), time.perf_counter() - t0, message, hint)
-    return state.Case(key, names, text, diagnosis, time.perf_counter() - t0)
+    return state.Case(key, names, text, diagnosis, time.perf_counter() - t0,
+                      media_bytes=state.player_bytes(files, diagnosis))
 
 
 # --------------------------------------------------------------------------- evidence
@@ -150,17 +153,45 @@ def render_summary(case: state.Case) -> None:
         st.info(f"**Ask the customer:** {md_escape(d.ask_customer)}", icon=":material/chat:")
 
 
-def render_media(m: MediaResult, index: int) -> None:
-    """One photo: the picture with read regions drawn, then its findings, quality
-    issues, retake hint and file error."""
+KIND_LABELS = {"image": "Photo", "video": "Video", "audio": "Recording"}
+"""Header word of each ``MediaResult.kind``."""
+
+
+def media_header(m: MediaResult, index: int) -> str:
+    """Header line of one file (markdown-escaped): ``"**Video 1: clip.mp4**  ·  1280×720 px
+    ·  5.0 s long  ·  analysed in 8.7 s"``."""
+    label = KIND_LABELS.get(m.kind, "File")
+    parts = [f"**{label} {index + 1}: {md_escape(m.name or 'unnamed')}**"]
+    if m.size[0] and m.kind != "audio":
+        parts.append(f"{m.size[0]}×{m.size[1]} px")
+    if m.kind in ("video", "audio") and m.duration_s:
+        parts.append(f"{m.duration_s:.1f} s long")
+        parts.append(f"analysed in {m.seconds:.1f} s")
+    else:
+        parts.append(f"{m.seconds:.1f} s")
+    return "  ·  ".join(parts)
+
+
+def render_media(m: MediaResult, index: int, data: bytes | None = None) -> None:
+    """One file: a photo with read regions drawn, a video (player, key frames, timeline)
+    or a recording (player, transcript, waveform), then its findings, quality issues,
+    retake hint and file error.  ``data`` (the uploaded bytes) feeds the players."""
     with st.container(border=True):
-        st.markdown(f"**Photo {index + 1}: {md_escape(m.name or 'unnamed')}**"
-                    + (f"  ·  {m.size[0]}×{m.size[1]} px" if m.size[0] else "")
-                    + f"  ·  {m.seconds:.1f} s")
+        st.markdown(media_header(m, index))
         if m.error:
             st.error(m.error, icon=":material/broken_image:")
             if m.hint:
                 st.info(m.hint, icon=":material/lightbulb:")
+            return
+        if m.kind in ("video", "audio"):
+            from . import av
+
+            try:
+                (av.render_video if m.kind == "video" else av.render_audio)(m, data)
+            except Exception as exc:  # noqa: BLE001 - a view must not hide the findings
+                log.exception("could not draw %s evidence", m.kind, exc_info=exc)
+                st.caption("The evidence view could not be drawn; the findings are below.")
+                _render_findings(m)
             return
         left, right = st.columns([1, 1], gap="medium")
         with left:
@@ -193,6 +224,7 @@ def _render_findings(m: MediaResult) -> None:
                     "Read as": c.text_as_read,
                     "Engines": ", ".join(c.engines),
                     "Repairs": "; ".join(c.repairs),
+                    **({"Where / when": c.source} if m.kind != "image" else {}),
                 }
                 for c in m.candidates
             ],
@@ -201,7 +233,7 @@ def _render_findings(m: MediaResult) -> None:
             column_config={"Confidence": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0, format="%.2f")},
         )
     else:
-        st.markdown("**No error code found in this photo.**")
+        st.markdown(f"**No error code found in this {NOUNS.get(m.kind, 'file')}.**")
     if m.readings:
         st.markdown("**Everything read on the display**")
         st.dataframe(
@@ -221,7 +253,8 @@ def _render_findings(m: MediaResult) -> None:
     q = m.quality
     if q.issues:
         issues = ", ".join(ISSUE_LABELS.get(i, i) for i in q.issues)
-        st.warning(f"Photo quality: {md_escape(issues)}.", icon=":material/photo_camera:")
+        st.warning(f"{'Photo' if m.kind == 'image' else 'Picture'} quality: {md_escape(issues)}.",
+                   icon=":material/photo_camera:")
     if q.retake_hint:
         st.info(f"**Retake hint:** {md_escape(q.retake_hint)}", icon=":material/photo_camera:")
     if m.notes:

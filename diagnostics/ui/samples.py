@@ -9,7 +9,8 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 MEDIA_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp", ".tif", ".tiff", ".heic", ".heif",
-                  ".avif", ".mp4", ".mov", ".3gp", ".ogg", ".opus", ".oga", ".amr", ".m4a", ".mp3", ".wav"}
+                  ".avif", ".mp4", ".mov", ".3gp", ".webm", ".mkv", ".ogg", ".opus", ".oga", ".amr", ".m4a",
+                  ".aac", ".mp3", ".wav"}
 """File suffixes listed from ``sample_media/`` when no manifest can be read."""
 
 
@@ -29,27 +30,45 @@ class Sample:
     expected: str | None
 
 
+AV_MANIFEST = ("av", "expected.csv")
+"""Manifest of the sample videos and voice notes, relative to ``sample_media/``."""
+
+
+def _rows_to_samples(rows, root: Path) -> list[Sample]:
+    out = []
+    for r in rows:
+        p = Path(r.path)
+        try:
+            name = str(p.relative_to(root))
+        except ValueError:
+            name = p.name
+        out.append(Sample(name, p, r.expected or ""))
+    return out
+
+
 def list_samples() -> list[Sample]:
-    """Samples from :func:`diagnostics.api.load_samples` (the manifest), else every
-    media file in ``sample_media/`` without expected answers.  Never raises: an
-    unreadable manifest gives the plain file list (logged)."""
+    """Samples from :func:`diagnostics.api.load_samples` (the photo manifest) followed by
+    those of ``sample_media/av/expected.csv`` (videos and voice notes), else every media
+    file in ``sample_media/`` without expected answers.  Never raises: an unreadable
+    manifest is skipped (logged), and with none readable the plain file list is given."""
     from .. import api
     from ..config import SAMPLE_MEDIA_DIR
+    from ..evaluation import read_manifest
 
+    out: list[Sample] = []
     try:
-        rows = api.load_samples()
-        out = []
-        for r in rows:
-            p = Path(r.path)
-            try:
-                name = str(p.relative_to(SAMPLE_MEDIA_DIR))
-            except ValueError:
-                name = p.name
-            out.append(Sample(name, p, r.expected or ""))
-        if out:
-            return out
+        out += _rows_to_samples(api.load_samples(), SAMPLE_MEDIA_DIR)
     except Exception as exc:  # noqa: BLE001 - fall back to listing the folder
         log.warning("sample manifest not readable: %s", exc)
+    av_manifest = SAMPLE_MEDIA_DIR.joinpath(*AV_MANIFEST)
+    if av_manifest.is_file():
+        try:
+            out += _rows_to_samples(read_manifest(av_manifest), SAMPLE_MEDIA_DIR)
+        except Exception as exc:  # noqa: BLE001
+            log.warning("video/voice manifest not readable: %s", exc)
+    if out:
+        seen: set[str] = set()
+        return [s for s in out if not (s.name in seen or seen.add(s.name))]
     if not SAMPLE_MEDIA_DIR.is_dir():
         return []
     return [Sample(str(p.relative_to(SAMPLE_MEDIA_DIR)), p, None)

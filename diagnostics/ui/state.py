@@ -34,6 +34,8 @@ class Case:
         seconds: wall time of the run, seconds.
         error: friendly message when the run failed as a whole (then ``diagnosis`` is empty).
         hint: what to do about ``error``.
+        media_bytes: per file (upload order), the uploaded bytes of videos and recordings
+            for the players, ``b""`` for photos (their pixels are in the diagnosis).
     """
 
     key: str
@@ -43,6 +45,13 @@ class Case:
     seconds: float = 0.0
     error: str = ""
     hint: str = ""
+    media_bytes: list[bytes] = field(default_factory=list)
+
+    def bytes_for(self, index: int, name: str) -> bytes | None:
+        """The uploaded bytes of file ``index`` when it is a video/recording named ``name``."""
+        if 0 <= index < len(self.media_bytes) and index < len(self.names) and self.names[index] == name:
+            return self.media_bytes[index] or None
+        return None
 
 
 def case_key(files: Sequence[tuple[str, bytes]], text: str = "") -> str:
@@ -60,6 +69,16 @@ def case_key(files: Sequence[tuple[str, bytes]], text: str = "") -> str:
     h.update(b"\1")
     h.update(text.strip().encode("utf-8", "replace"))
     return h.hexdigest()[:16]
+
+
+def player_bytes(files: Sequence[tuple[str, bytes]], diagnosis: Diagnosis) -> list[bytes]:
+    """For :attr:`Case.media_bytes`: each file's bytes when its result is a video or a
+    recording (``MediaResult.kind``), else ``b""``.  ``diagnosis.media`` is in upload order."""
+    out = []
+    for i, (_name, data) in enumerate(files):
+        m = diagnosis.media[i] if i < len(diagnosis.media) else None
+        out.append(data if m is not None and m.kind in ("video", "audio") and not m.error else b"")
+    return out
 
 
 def store_case(session: MutableMapping, case: Case) -> None:

@@ -1,9 +1,10 @@
 """End-to-end: the real panel in a real browser.
 
-Starts ``streamlit run app.py`` on a free port (offline, temporary data folder), drives
-Debian's Chromium through Playwright, uploads a bundled sample photo through the file
-input, presses Diagnose, and waits until the expected code and its suggestion title are
-on the page.  A screenshot is written to the test's temporary folder.
+Starts ``streamlit run app.py`` once on a free port (offline, temporary data folder),
+drives Debian's Chromium through Playwright, uploads a bundled sample photo, then a
+WhatsApp voice note, through the file input, presses Diagnose, and waits until the
+expected code, its suggestion title (and for the voice note the transcript) are on the
+page.  Screenshots are written to the tests' temporary folders.
 """
 
 from __future__ import annotations
@@ -36,16 +37,19 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def data_dir(tmp_path):
-    d = tmp_path / "data"
-    d.mkdir()
-    return d
+VOICE_NOTE = REPO / "sample_media" / "av" / "PTT-20261128-WA0004.opus"
 
 
-@pytest.fixture
-def server(request, data_dir, tmp_path):
-    """A running panel; yields its base URL; stopped in a finalizer."""
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("data")
+
+
+@pytest.fixture(scope="module")
+def server(request, data_dir, tmp_path_factory):
+    """A running panel shared by the tests of this module; returns its base URL;
+    stopped in a finalizer."""
+    tmp_path = tmp_path_factory.mktemp("server")
     port = _free_port()
     env = dict(os.environ, HF_HUB_OFFLINE="1", TELLTALE_DATA_DIR=str(data_dir),
                STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
@@ -111,7 +115,7 @@ def test_upload_and_diagnose_in_chromium(server, data_dir, tmp_path):
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 2400})
             page.goto(server, timeout=60_000)
-            page.get_by_text("Diagnose a customer photo").wait_for(timeout=60_000)
+            page.get_by_text("Diagnose a customer case").wait_for(timeout=60_000)
             page.locator("input[type=file]").first.set_input_files(str(photo))
             button = page.get_by_role("button", name="Diagnose")
             button.wait_for(timeout=30_000)
@@ -140,3 +144,55 @@ def test_upload_and_diagnose_in_chromium(server, data_dir, tmp_path):
     assert shot.stat().st_size > 10_000
     assert summary_after == summary
     assert not [e for e in errors_after if "empty" in e or "not supported" in e]
+
+
+def _known_titles(data_dir, code: str) -> list[str]:
+    from diagnostics import api
+    from diagnostics.config import Settings
+    from diagnostics.knowledge.keys import match_key
+
+    kb = api.get_knowledge_base(Settings.from_env({"TELLTALE_DATA_DIR": str(data_dir)}))
+    return [e.title for e in kb.all_entries() if match_key(e.code) == match_key(code)]
+
+
+def test_voice_note_in_chromium(server, data_dir, tmp_path):
+    """A WhatsApp voice note (OGG/Opus) through the real pipeline: the transcript with the
+    code words in bold, the player, the waveform and the E21 suggestion are shown."""
+    from playwright.sync_api import sync_playwright
+
+    if not VOICE_NOTE.is_file():
+        pytest.skip("voice-note sample not generated")
+    titles = _known_titles(data_dir, "E21")
+    if not titles:
+        pytest.skip("E21 is not in the knowledge base")
+    shot = tmp_path / "voice_note.png"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 2400})
+            page.goto(server, timeout=60_000)
+            page.get_by_text("Diagnose a customer case").wait_for(timeout=60_000)
+            page.locator("input[type=file]").first.set_input_files(str(VOICE_NOTE))
+            page.wait_for_function("() => [...document.querySelectorAll('button')]"
+                                   ".some(b => b.innerText.includes('Diagnose') && !b.disabled)", timeout=30_000)
+            page.get_by_role("button", name="Diagnose").click()
+            page.get_by_text("Reply to the customer").wait_for(timeout=RESULT_TIMEOUT_S * 1000)
+            page.get_by_text("Transcript").first.wait_for(timeout=30_000)
+            page.locator("[data-testid='stAudio']").first.wait_for(timeout=30_000)
+            page.wait_for_timeout(1500)
+            body = page.inner_text("body")
+            quote = page.locator("blockquote").first.inner_text()
+            bold = page.locator("blockquote strong").all_inner_texts()
+            summary = page.locator("[data-testid='stAlert'] [data-testid='stMarkdownContainer']").first.inner_text()
+            charts = page.locator("[data-testid='stVegaLiteChart']").count()
+            page.screenshot(path=str(shot), full_page=True)
+        finally:
+            browser.close()
+    print(f"screenshot: {shot}")
+    assert "Traceback" not in body
+    assert "Recording 1: PTT-20261128-WA0004.opus" in body
+    assert "washing machine" in quote.lower(), quote
+    assert bold and any("21" in b or "twenty" in b.lower() for b in bold), f"code words not in bold: {quote!r}"
+    assert summary.split()[0] == "E21", summary
+    assert any(t in body for t in titles), f"none of {titles} shown"
+    assert charts >= 1, "waveform chart"

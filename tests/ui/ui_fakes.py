@@ -89,3 +89,62 @@ class FakeKB:
     def list_unmapped(self):
         return [{"code": "E99", "family": "appliance", "count": 3, "first_seen": "2026-11-01",
                  "last_seen": "2026-11-28", "text_as_read": "E99", "source": "photo.jpg"}]
+
+
+# --------------------------------------------------------------------------- videos and voice notes
+
+MP4_BYTES = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + bytes(200)
+"""Starts like an MP4 (the fake backend and the player only look at the header)."""
+
+
+def fake_video_diagnosis(name: str = "clip.mp4") -> Diagnosis:
+    """A 6 s video: '4C' at 0.3 s then '5E' at 4.0 s, a red light blinking 3 times,
+    two key frames, a beep in the sound track."""
+    img = np.full((360, 640, 3), 30, np.uint8)
+    thumb = np.full((90, 160, 3), 60, np.uint8)
+    c5e = CodeCandidate("5E", "5E", "appliance", ("seven_segment",), 0.97, bbox=(200, 100, 160, 90),
+                        source=f"{name} @ 4.0 s (2 of 3 frames)")
+    c4c = CodeCandidate("4C", "4C", "appliance", ("seven_segment",), 0.81, bbox=(200, 100, 160, 90),
+                        source=f"{name} @ 0.3 s")
+    blink = {"kind": "blink", "code": "BLINK:RED:3", "colour": "RED", "pattern": "groups", "count": 3,
+             "bbox": [120, 40, 8, 8], "frame_size": [320, 180], "t_start": 0.0, "t_end": 6.0,
+             "timeline": [[0.0, 0.3, "on"], [0.3, 0.6, "off"], [0.6, 0.9, "on"]],
+             "description": "red light: 3 flashes, pause, repeating (seen 2 times)", "confidence": 0.8}
+    wave = (0.4 * np.sin(np.linspace(0, 2000, 16000 * 6))).astype(np.float32)
+    beeps = {"kind": "beeps", "beeps": [{"start_s": 5.0, "end_s": 5.2, "freq_hz": 2000.0, "level_dbfs": -9.0,
+                                         "kind": "S"}], "groups": [[0]], "notations": ["1S"],
+             "description": "1 short beep", "codes": [], "confidence": 0.7}
+    media = MediaResult(
+        name=name, kind="video", size=(640, 360), candidates=[c5e, c4c], seconds=3.2, image=img,
+        readings=[DisplayReading("5E", 0.97, ("seven_segment",), (200, 100, 160, 90), "seven_segment")],
+        duration_s=6.0, key_frames=[(0.3, thumb), (4.0, thumb.copy())], waveform=wave,
+        timeline=[{"start_s": 0.0, "end_s": 2.5, "what": "4C", "source": "video"},
+                  {"start_s": 3.1, "end_s": 5.6, "what": "5E", "source": "video"},
+                  {"start_s": 5.0, "end_s": 5.2, "what": "1 beep", "source": "beeps"}],
+        events=[blink, beeps, {"kind": "speech", "engine": "whisper-tiny.en", "speech_detected": False,
+                               "reason": "no speech detected (no voice in the recording)", "elapsed_s": 0.5}],
+    )
+    sug = Suggestion(entry=washer_entry(code="5E", title="Drain error"), confidence=0.9,
+                     reasons=["5E read on 2 of 3 frames"], candidate=c5e)
+    return Diagnosis(media=[media], suggestions=[sug], reply="Hello, your washer shows 5E.")
+
+
+def fake_voice_diagnosis(name: str = "note.opus", transcript: str = "My washer shows E twenty-one and won't drain.",
+                         speech: bool = True) -> Diagnosis:
+    """A 5 s voice note; with ``speech`` the code "E twenty-one" was heard at 2.0-2.7 s."""
+    wave = (0.2 * np.sin(np.linspace(0, 3000, 16000 * 5))).astype(np.float32)
+    if not speech:
+        media = MediaResult(name=name, kind="audio", duration_s=5.0, waveform=wave, seconds=0.2,
+                            events=[{"kind": "speech", "engine": "whisper-tiny.en", "speech_detected": False,
+                                     "reason": "no speech detected (only noise)", "elapsed_s": 0.1}])
+        return Diagnosis(media=[media], ask_customer="Please tell us the code on the display.", reply="Hello.")
+    cand = CodeCandidate("E twenty-one", "E21", "appliance", ("whisper-tiny.en",), 0.6,
+                         source=f"{name} 2.0-2.7 s: “E twenty-one”")
+    media = MediaResult(name=name, kind="audio", duration_s=5.0, waveform=wave, seconds=0.9, transcript=transcript,
+                        candidates=[cand],
+                        timeline=[{"start_s": 2.0, "end_s": 2.7, "what": "said “E twenty-one” → E21",
+                                   "source": "speech"}],
+                        events=[{"kind": "speech", "engine": "whisper-tiny.en", "speech_detected": True, "reason": "",
+                                 "elapsed_s": 0.8}, {"kind": "symptoms", "text": "won't drain"}])
+    sug = Suggestion(entry=washer_entry(), confidence=0.6, reasons=["E21 heard at 2.0 s"], candidate=cand)
+    return Diagnosis(media=[media], suggestions=[sug], reply="Hello, your washer shows E21.")

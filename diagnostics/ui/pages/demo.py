@@ -1,9 +1,12 @@
 """Demo page for reviewers: every bundled sample with expected vs found answers, a
-correct/incorrect mark, the time per file and the overall score.
+correct/incorrect mark, the time per file and the overall scores, for both manifests:
+photos (``sample_media/expected.csv``) and videos and voice notes
+(``sample_media/av/expected.csv``, several expected codes separated by ``;`` and the
+spoken words in a ``transcript`` column).
 
-Scores come from :func:`diagnostics.api.evaluate` on ``sample_media/expected.csv``, so
-the panel shows exactly the figures of the evaluation CLI.  Runs on a button; the
-report is kept in the session."""
+Scores come from :func:`diagnostics.api.evaluate` on each manifest, so the panel shows
+exactly the figures of the evaluation CLI.  Each manifest runs on its own button (the
+page opens instantly); reports are kept in the session."""
 
 from __future__ import annotations
 
@@ -14,11 +17,16 @@ import streamlit as st
 
 from diagnostics import api
 from diagnostics.config import SAMPLE_MEDIA_DIR
+from diagnostics.evaluation import read_manifest
 from diagnostics.ui import components as ui
-from diagnostics.ui.samples import list_samples
+from diagnostics.ui.samples import AV_MANIFEST, list_samples
 
 REPORT_KEY = "tt_demo_report"
+AV_REPORT_KEY = "tt_demo_report_av"
 THUMB_SIDE = 320
+RESULT_MARKS = {"correct": ":green[**✓ correct**]", "abstained": ":orange[**– abstained**]",
+                "wrong": ":red[**✗ wrong**]"}
+RESULT_WORDS = {"correct": "✓ correct", "abstained": "– abstained", "wrong": "✗ wrong"}
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -42,16 +50,12 @@ def _thumbnail(path: str, mtime: float) -> np.ndarray | None:
         return None
 
 
-st.title("Demo: bundled samples")
-manifest = SAMPLE_MEDIA_DIR / "expected.csv"
-st.caption(f"Every photo listed in {manifest.parent.name}/{manifest.name} is analysed on its own and compared "
-           "with its expected answer (an error code, the display text when it is not a code, or nothing).")
+def _verdict(r) -> str:
+    return "correct" if r.correct else "abstained" if r.abstained else "wrong"
 
-c1, c2 = st.columns([1, 3], vertical_alignment="center")
-run = c1.button("Run all samples", type="primary", key="demo_run", icon=":material/play_arrow:")
-only_wrong = c2.toggle("Show only incorrect", key="demo_only_wrong")
 
-if run:
+def _run(manifest: Path, key: str) -> None:
+    """Evaluate ``manifest`` with a progress bar; keep the report in the session."""
     bar = st.progress(0.0, text="Starting")
 
     def _progress(fraction: float, message: str) -> None:
@@ -61,7 +65,7 @@ if run:
             pass
 
     try:
-        st.session_state[REPORT_KEY] = api.evaluate(manifest, progress=_progress)
+        st.session_state[key] = api.evaluate(manifest, progress=_progress)
     except Exception as exc:  # noqa: BLE001 - shown as a friendly message
         message, hint = ui.describe_failure(exc)
         st.error(message, icon=":material/error:")
@@ -69,63 +73,138 @@ if run:
             st.info(hint)
     bar.empty()
 
-report = st.session_state.get(REPORT_KEY)
-samples = list_samples()
-if report is None:
-    st.info("Press **Run all samples** to analyse every sample.", icon=":material/play_arrow:")
-else:
+
+def _metrics(report, noun: str) -> None:
     n = len(report.rows)
     m = st.columns(6)
-    m[0].metric("Exact match", f"{report.accuracy:.0%}", help=f"{sum(r.correct for r in report.rows)} of {n} photos")
+    m[0].metric("Exact match", f"{report.accuracy:.0%}", help=f"{sum(r.correct for r in report.rows)} of {n} {noun}")
     m[1].metric("Code precision", f"{report.precision:.2f}", help="correct codes presented / codes presented")
-    m[2].metric("Code recall", f"{report.recall:.2f}", help="correct codes presented / photos with a code")
-    m[3].metric("Abstentions", report.abstentions, help="photos with a code where nothing was presented")
-    m[4].metric("Wrong-code photos", report.false_positive_photos)
-    m[5].metric("Median time", f"{report.median_seconds:.1f} s")
+    m[2].metric("Code recall", f"{report.recall:.2f}", help="correct codes presented / expected codes")
+    m[3].metric("Abstentions", report.abstentions, help=f"{noun} with a code where nothing was presented")
+    m[4].metric(f"Wrong-code {noun}", report.false_positive_photos)
+    m[5].metric("Median time", f"{report.median_seconds:.1f} s", help="per file, wall time on this machine")
 
-by_path = {str(Path(r.path)): r for r in report.rows} if report is not None else {}
-paths = [str(s.path) for s in samples] + [p for p in by_path if p not in {str(s.path) for s in samples}]
-expected = {str(s.path): s.expected for s in samples}
-if not paths:
-    st.info("No sample media found in sample_media/.", icon=":material/photo_library:")
-    st.stop()
 
-widths = [2, 2, 2, 3, 1, 1]
-head = st.columns(widths)
-for col, label in zip(head, ["Photo", "File", "Expected", "Found", "Result", "Time"]):
-    col.markdown(f"**{label}**")
-for path in paths:
-    r = by_path.get(path)
-    if only_wrong and (r is None or r.correct):
-        continue
-    p = Path(path)
-    with st.container(border=True):
-        cols = st.columns(widths, vertical_alignment="center")
-        thumb = _thumbnail(str(p), p.stat().st_mtime) if p.is_file() else None
-        if thumb is not None:
-            cols[0].image(thumb, width="stretch")
-        else:
-            cols[0].caption("(no preview)")
-        cols[1].text(p.name)
-        exp = r.expected if r is not None else expected.get(path)
-        if exp is None:
-            cols[2].caption("(not in the manifest)")
-        else:
-            cols[2].text((exp or "(no code)")
-                         + ("\n(display text)" if r is not None and exp and not r.expected_is_code else ""))
-        if r is None:
-            cols[3].caption("not run yet")
+# --------------------------------------------------------------------------- page
+
+st.title("Demo: bundled samples")
+st.caption("Every file listed in the two sample manifests is analysed on its own and compared with its expected "
+           "answer (an error code or several, the display text when it is not a code, or nothing). "
+           "Each section runs on its button.")
+
+samples = list_samples()
+only_wrong = st.toggle("Show only incorrect", key="demo_only_wrong")
+tab_photos, tab_av = st.tabs(["Photos", "Videos and voice notes"])
+
+# ----------------------------------------------------------------- photos
+with tab_photos:
+    manifest = SAMPLE_MEDIA_DIR / "expected.csv"
+    st.caption(f"Manifest: {manifest.parent.name}/{manifest.name}")
+    if st.button("Run all photos", type="primary", key="demo_run", icon=":material/play_arrow:"):
+        _run(manifest, REPORT_KEY)
+    report = st.session_state.get(REPORT_KEY)
+    photo_samples = [s for s in samples if not s.name.startswith(AV_MANIFEST[0] + "/")]
+    if report is None:
+        st.info("Press **Run all photos** to analyse every sample photo.", icon=":material/play_arrow:")
+    else:
+        _metrics(report, "photos")
+
+    by_path = {str(Path(r.path)): r for r in report.rows} if report is not None else {}
+    paths = [str(s.path) for s in photo_samples] + [p for p in by_path if p not in {str(s.path) for s in photo_samples}]
+    expected = {str(s.path): s.expected for s in photo_samples}
+    if not paths:
+        st.info("No sample photos found in sample_media/.", icon=":material/photo_library:")
+    else:
+        widths = [2, 2, 2, 3, 1, 1]
+        head = st.columns(widths)
+        for col, label in zip(head, ["Photo", "File", "Expected", "Found", "Result", "Time"]):
+            col.markdown(f"**{label}**")
+    for path in paths:
+        r = by_path.get(path)
+        if only_wrong and (r is None or r.correct):
             continue
-        found = "Codes: " + (", ".join(r.codes) if r.codes else "none")
-        if r.readings:
-            found += "\nRead: " + ", ".join(r.readings[:6]) + (" …" if len(r.readings) > 6 else "")
-        cols[3].text(found)
-        if r.error:
-            cols[3].caption(r.error)
-        if r.correct:
-            cols[4].markdown(":green[**✓ correct**]")
-        elif r.abstained:
-            cols[4].markdown(":orange[**– abstained**]")
+        p = Path(path)
+        with st.container(border=True):
+            cols = st.columns(widths, vertical_alignment="center")
+            thumb = _thumbnail(str(p), p.stat().st_mtime) if p.is_file() else None
+            if thumb is not None:
+                cols[0].image(thumb, width="stretch")
+            else:
+                cols[0].caption("(no preview)")
+            cols[1].text(p.name)
+            exp = r.expected if r is not None else expected.get(path)
+            if exp is None:
+                cols[2].caption("(not in the manifest)")
+            else:
+                cols[2].text((exp or "(no code)")
+                             + ("\n(display text)" if r is not None and exp and not r.expected_is_code else ""))
+            if r is None:
+                cols[3].caption("not run yet")
+                continue
+            found = "Codes: " + (", ".join(r.codes) if r.codes else "none")
+            if r.readings:
+                found += "\nRead: " + ", ".join(r.readings[:6]) + (" …" if len(r.readings) > 6 else "")
+            cols[3].text(found)
+            if r.error:
+                cols[3].caption(r.error)
+            cols[4].markdown(RESULT_MARKS[_verdict(r)])
+            cols[5].text(f"{r.seconds:.1f} s")
+
+# ----------------------------------------------------------------- videos and voice notes
+with tab_av:
+    av_manifest = SAMPLE_MEDIA_DIR.joinpath(*AV_MANIFEST)
+    st.caption(f"Manifest: {'/'.join(AV_MANIFEST)} · videos (frames, blinking lights, sound track) and voice notes "
+               "or recordings (speech, beeps). Several expected codes are separated by “;”; the transcript column "
+               "gives the word error rate of the speech-to-text.")
+    if not av_manifest.is_file():
+        st.info("No video/voice-note manifest found (sample_media/av/expected.csv).", icon=":material/movie:")
+    else:
+        if st.button("Run all videos and voice notes", type="primary", key="demo_run_av",
+                     icon=":material/play_arrow:", help="Takes a few minutes: every clip is watched and listened to."):
+            _run(av_manifest, AV_REPORT_KEY)
+        av_report = st.session_state.get(AV_REPORT_KEY)
+        if av_report is None:
+            st.info("Press **Run all videos and voice notes** to analyse them.", icon=":material/play_arrow:")
+            av_rows = [{"File": s.name.split("/", 1)[-1], "Expected": s.expected or "(no code)"}
+                       for s in samples if s.name.startswith(AV_MANIFEST[0] + "/")]
+            if av_rows:
+                st.dataframe(av_rows, hide_index=True, width="stretch")
         else:
-            cols[4].markdown(":red[**✗ wrong**]")
-        cols[5].text(f"{r.seconds:.1f} s")
+            _metrics(av_report, "files")
+            extra = st.columns(6)
+            for col, (kind, acc) in zip(extra, sorted(av_report.by_kind.items())):
+                col.metric(f"{ui.KIND_LABELS.get(kind, kind)}s", f"{acc:.0%}",
+                           help=f"exact match over the {sum(1 for r in av_report.rows if r.kind == kind)} "
+                                f"{ui.NOUNS.get(kind, kind)}s")
+            if av_report.mean_wer is not None:
+                extra[min(len(av_report.by_kind), 5)].metric(
+                    "Speech WER", f"{av_report.mean_wer:.1%}",
+                    help="speech-to-text word error rate: mean over the files with a transcript in the manifest "
+                         "(lower is better)")
+            try:
+                said = {str(Path(row.path)): row.extra.get("transcript", "") for row in read_manifest(av_manifest)}
+            except Exception:  # noqa: BLE001 - the expected words are optional here
+                said = {}
+            table = []
+            for r in av_report.rows:
+                if only_wrong and r.correct:
+                    continue
+                table.append({
+                    "File": Path(r.path).name,
+                    "Kind": ui.KIND_LABELS.get(r.kind, r.kind),
+                    "Expected": r.expected or "(no code)",
+                    "Found": ", ".join(r.codes) or "none",
+                    "Result": RESULT_WORDS[_verdict(r)],
+                    "Time (s)": round(float(r.seconds), 1),
+                    "WER": None if r.wer is None else float(r.wer),
+                    "Said": said.get(str(Path(r.path)), ""),
+                    "Heard": r.transcript or "",
+                    "Error": r.error or "",
+                })
+            st.dataframe(
+                table, hide_index=True, width="stretch", height=min(36 * (len(table) + 1) + 3, 1400),
+                column_config={"WER": st.column_config.NumberColumn("WER", format="percent",
+                                                                    help="word error rate against the manifest"),
+                               "Said": st.column_config.TextColumn("Said (manifest)", width="medium"),
+                               "Heard": st.column_config.TextColumn("Heard (transcript)", width="medium")},
+            )

@@ -1,5 +1,6 @@
-"""Diagnose page (default): photos and/or the customer's text in, findings, ranked
-suggestions and an editable reply out.  The result is kept in the session so any later
+"""Diagnose page (default): photos, videos, voice notes and/or the customer's text in,
+findings (with the frames and words they came from), ranked suggestions and an
+editable reply out.  The result is kept in the session so any later
 widget change shows the same result (TEST-INPUTS T12)."""
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ from diagnostics.ui.samples import list_samples
 
 # Formats named in the upload help.  The uploader accepts any file (type=None) because
 # formats are detected from content: an HEIC named .jpg or a file without extension works.
-UPLOAD_TYPES_HELP = "JPEG, PNG, WebP, GIF, BMP, TIFF, HEIC/HEIF"
+UPLOAD_TYPES_HELP = ("photos (JPEG, PNG, WebP, GIF, BMP, TIFF, HEIC/HEIF), videos (MP4, 3GP, MOV, WebM, MKV) "
+                     "and voice notes or recordings (OGG/Opus, M4A/AAC, AMR, MP3, WAV)")
 
-st.title("Diagnose a customer photo")
-st.caption("Upload the photos the customer sent (or pick a sample), add what they wrote, and press **Diagnose**.")
+st.title("Diagnose a customer case")
+st.caption("Upload the photos, videos or voice notes the customer sent (or pick a sample), add what they wrote, "
+           "and press **Diagnose**.")
 
 samples = list_samples()
 by_name = {s.name: s for s in samples}
@@ -24,19 +27,19 @@ by_name = {s.name: s for s in samples}
 col_in, col_text = st.columns([3, 2], gap="large")
 with col_in:
     uploads = st.file_uploader(
-        "Photos from the customer",
+        "Photos, videos or voice notes from the customer",
         accept_multiple_files=True,
         type=None,
         key="upload_files",
-        help=f"One or several photos: {UPLOAD_TYPES_HELP}. The format is recognised from the content, not the name.",
+        help=f"One or several files: {UPLOAD_TYPES_HELP}. The format is recognised from the content, not the name.",
     )
     sample_name = st.selectbox(
-        "…or a sample photo",
+        "…or a sample",
         options=[""] + list(by_name),
         format_func=lambda n: n or "— none —",
         key="sample_pick",
         disabled=not samples,
-        help="Bundled demo photos (sample_media/).",
+        help="Bundled demo photos, videos and voice notes (sample_media/ and sample_media/av/).",
     )
 with col_text:
     customer_text = st.text_area(
@@ -51,7 +54,7 @@ files: list[tuple[str, bytes]] = []
 if uploads:
     files = [(u.name, u.getvalue()) for u in uploads]
     if sample_name:
-        st.caption("Uploaded photos are used; the sample choice is ignored.")
+        st.caption("Uploaded files are used; the sample choice is ignored.")
 elif sample_name:
     sample = by_name[sample_name]
     try:
@@ -68,7 +71,7 @@ if run and ready:
     if cached is not None and not cached.error:
         state.store_case(st.session_state, cached)
     else:
-        label = f"Analysing {len(files)} photo{'s' if len(files) != 1 else ''}…" if files else "Reading the text…"
+        label = f"Analysing {len(files)} file{'s' if len(files) != 1 else ''}…" if files else "Reading the text…"
         with st.status(label, expanded=True) as status:
             bar = st.progress(0.0, text="Starting")
 
@@ -90,18 +93,18 @@ if case is None:
 
 st.divider()
 if ready and state.case_key(files, text) != case.key:
-    st.caption("Showing the last result. The photos or text changed: press **Diagnose** to analyse them.")
+    st.caption("Showing the last result. The files or text changed: press **Diagnose** to analyse them.")
 st.subheader("Result")
 ui.render_summary(case)
 if case.error:
     st.stop()
 d = case.diagnosis
 
-st.markdown("#### Photos and findings")
+st.markdown("#### Files and findings")
 for i, m in enumerate(d.media):
-    ui.render_media(m, i)
+    ui.render_media(m, i, case.bytes_for(i, m.name))
 if not d.media:
-    st.caption("No photo in this case (text only).")
+    st.caption("No file in this case (text only).")
 
 st.markdown(f"#### Suggestions ({len(d.suggestions)})")
 top_code = d.suggestions[0].candidate.code if d.suggestions else None
