@@ -249,10 +249,27 @@ def _is_context(word: str) -> bool:
     return re.sub(r"[^a-z]", "", word.lower()) in CONTEXT_WORDS
 
 
+_DIGIT_HOMOPHONES = {"to": "two", "too": "two", "for": "four", "won": "one"}
+
+
+def _digit_homophones(toks: list[_Tok]) -> None:
+    """Inside a digit-by-digit run ("zero four to zero"), a word that sounds like a digit
+    is that digit: both neighbours must be single-digit number words."""
+    def digit(t: _Tok | None) -> bool:
+        return t is not None and t.text.lower() in _UNITS  # spelled out: "4 to 5" is a range
+
+    for i in range(1, len(toks) - 1):
+        low = toks[i].text.lower()
+        if low in _DIGIT_HOMOPHONES and digit(toks[i - 1]) and digit(toks[i + 1]):
+            toks[i].text = _DIGIT_HOMOPHONES[low]
+            toks[i].note = f"'{low}' heard as '{_DIGIT_HOMOPHONES[low]}' between digits"
+
+
 def _rewrite(words: list[str]) -> list[_Out]:
     """Rewrite spoken code runs in ``words`` (one segment); returns output tokens each
     linked to its source word indices."""
     toks = _tokens(words)
+    _digit_homophones(toks)
     n = len(toks)
     context_at = [i for i, t in enumerate(toks) if _is_context(t.text)]
 

@@ -7,6 +7,8 @@ Test media come from :mod:`test_audio_decode` (espeak-ng speech encoded per form
 from __future__ import annotations
 
 import re
+
+from diagnostics.sound.spoken_codes import codes_from_transcript, normalise_spoken
 import subprocess
 import time
 
@@ -58,8 +60,10 @@ def test_t9_whatsapp_voice_note_transcript(engine, kind):
     assert t.speech_detected and t.reason == ""
     words = _words(t.text)
     assert {"voice", "note", "washing", "machine", "drain"} <= words, t.text
-    assert "e21" in words, t.text
-    assert word_error_rate(T9_SCRIPT.replace("twenty-one", "21"), t.text.replace("E21", "E 21")) < 0.25
+    # the code may be written as spoken ("the twenty-one") or as digits: the spoken-code
+    # reader with the knowledge base's keys must find it either way
+    assert [c.candidate.code for c in codes_from_transcript(t, {"appliance": {"E21"}})] == ["E21"], t.text
+    assert word_error_rate(normalise_spoken(T9_SCRIPT), normalise_spoken(t.text)) < 0.3
     # Words are timed, in order, inside the clip.
     starts = [w.start_s for w in t.words]
     assert starts == sorted(starts) and 0 <= starts[0] and t.words[-1].end_s <= t.duration_s + 0.1
@@ -73,7 +77,7 @@ def test_t11_amr_transcript(engine, kind):
     assert t.speech_detected
     words = _words(t.text)
     assert {"boiler", "hot", "water", "yesterday"} <= words, t.text
-    assert "f.28" in words, t.text
+    assert "F.28" in [c.candidate.code for c in codes_from_transcript(t, {"appliance": {"F28"}}, {"F28": "F.28"})], t.text
 
 
 # ---------------------------------------------------------------- T10: nothing invented

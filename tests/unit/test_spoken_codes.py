@@ -169,3 +169,11 @@ def test_recogniser_spellings_of_spoken_codes(keys, said, code):
 def test_soundalikes_do_not_invent_codes(keys, said):
     kk, can = keys
     assert codes_from_transcript(_transcript(said), kk, can) == []
+
+
+def test_digit_homophones_inside_a_spelled_digit_run():
+    from diagnostics.sound.spoken_codes import normalise_spoken
+
+    assert normalise_spoken("My car is as P zero four to zero.") == "My car is as P0420."
+    assert "425" not in normalise_spoken("code 4 to 5 minutes")
+    assert normalise_spoken("I want to go for a walk") == "I want to go for a walk"
