@@ -251,6 +251,8 @@ def decode_pattern(times: np.ndarray, on: np.ndarray, colour: str) -> BlinkResul
                 n = int(values[0])
                 code_pat, pattern_txt = str(n), f"{n} flash{'es' if n > 1 else ''}, pause, repeating"
                 conf = 0.9 if len(counts) >= 2 else 0.6
+                if len(counts) == 1 and any(g[0] == n for g in groups if not g[1]):
+                    conf = 0.7  # one whole group, and a group cut by the clip's edge agrees
             elif len(values) == 2 and len(counts) >= 4 and all(counts[i] != counts[i + 1] for i in range(len(counts) - 1)):
                 a_, b_ = sorted(values.tolist())  # where the cycle starts cannot be seen
                 code_pat, pattern_txt = f"{a_}+{b_}", f"{a_} flashes, pause, {b_} flashes, pause, repeating"
@@ -441,7 +443,15 @@ def find_blinks(times: np.ndarray, frames: list[np.ndarray], *, limit: int = 3) 
                     continue
                 on_core, off_core = core_rgb[on].mean(axis=0), core_rgb[~on].mean(axis=0)
                 on_ring = ring_rgb[on].mean(axis=0)
-                lit = on_core.max() >= 150 and (on_core.max() - on_ring.max() >= 20 or _sat(on_core) - _sat(on_ring) >= 0.3)
+                # lit: brighter than its surroundings, or clearly more coloured; or (a pale
+                # lamp on white plastic, its core washed out at thumbnail size) somewhat more
+                # coloured while what it adds when on is coloured light (a moving edge or
+                # shadow changes brightness, not colour)
+                change = on_core - off_core
+                tinted = float(change.max()) >= 30 and float(change.max() - change.min()) >= 30
+                sat_gain = _sat(on_core) - _sat(on_ring)
+                lit = on_core.max() >= 150 and (on_core.max() - on_ring.max() >= 20 or sat_gain >= 0.3
+                                                or (sat_gain >= 0.15 and tinted))
                 if not lit:
                     continue
                 on = _debounce(on, fps)

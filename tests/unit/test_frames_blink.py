@@ -257,3 +257,27 @@ def test_blink_codes_map_to_boiler_and_router_entries(kb):
     assert {(e.family, e.appliance) for e in steady} == {("appliance", "boiler"), ("router", "router")}
     assert kb.lookup("BLINK:GREEN:FAST", family="router")
     assert kb.lookup("red light flashing 3 times")[0].code == "BLINK:RED:3"
+
+
+def test_pale_washed_out_red_lamp_on_white_panel_is_found():
+    """A lamp whose core the camera clips to a pale pink (not much brighter than the white
+    panel, only somewhat coloured) still counts: the light it adds when on is red."""
+    t, frames = led_frames(flash(3), colour=(255, 120, 105), shake=0.3)
+    pale = []
+    for f in frames:
+        g = f.astype(np.float32)
+        g[36:45, 86:95] = np.minimum(g[36:45, 86:95], (215, 255, 255))  # core never brighter than the panel
+        pale.append(np.clip(g, 0, 255).astype(np.uint8))
+    res = find_blinks(t, pale)
+    assert res and res[0].code == "BLINK:RED:3", res
+
+
+def test_one_group_with_agreeing_cut_groups_is_more_confident():
+    fps = 30.0
+    t = np.arange(0, 8.0, 1 / fps)
+    # 3 flashes (0.3 s on / 0.3 s off), 1.6 s pause, starting mid-group at t=0
+    period = 3 * 0.6 - 0.3 + 1.6
+    on = np.array([((x % period) // 0.6 < 3) and ((x % period) % 0.6 < 0.3) for x in t])
+    res = decode_pattern(t, on, "RED")
+    assert res.code == "BLINK:RED:3" and res.groups_seen == 1
+    assert res.confidence >= 0.7
