@@ -37,7 +37,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-VOICE_NOTE = REPO / "sample_media" / "av" / "PTT-20261128-WA0004.opus"
+VOICE_NOTE = REPO / "sample_media" / "av" / "voice_printer_504.m4a"
 
 
 @pytest.fixture(scope="module")
@@ -156,15 +156,16 @@ def _known_titles(data_dir, code: str) -> list[str]:
 
 
 def test_voice_note_in_chromium(server, data_dir, tmp_path):
-    """A WhatsApp voice note (OGG/Opus) through the real pipeline: the transcript with the
-    code words in bold, the player, the waveform and the E21 suggestion are shown."""
+    """A voice note (AAC, "The printer shows fifty point four.") through the real pipeline:
+    the transcript with the code words in bold, the player, the waveform and the 50.4
+    suggestion are shown."""
     from playwright.sync_api import sync_playwright
 
     if not VOICE_NOTE.is_file():
         pytest.skip("voice-note sample not generated")
-    titles = _known_titles(data_dir, "E21")
+    titles = _known_titles(data_dir, "50.4")
     if not titles:
-        pytest.skip("E21 is not in the knowledge base")
+        pytest.skip("50.4 is not in the knowledge base")
     shot = tmp_path / "voice_note.png"
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -190,9 +191,9 @@ def test_voice_note_in_chromium(server, data_dir, tmp_path):
             browser.close()
     print(f"screenshot: {shot}")
     assert "Traceback" not in body
-    assert "Recording 1: PTT-20261128-WA0004.opus" in body
-    assert "washing machine" in quote.lower(), quote
-    assert bold and any("21" in b or "twenty" in b.lower() for b in bold), f"code words not in bold: {quote!r}"
-    assert summary.split()[0] == "E21", summary
+    assert "Recording 1: voice_printer_504.m4a" in body
+    assert "printer" in quote.lower(), quote
+    assert bold and any("50" in b or "fifty" in b.lower() for b in bold), f"code words not in bold: {quote!r}"
+    assert summary.split()[0] == "50.4", summary
     assert any(t in body for t in titles), f"none of {titles} shown"
     assert charts >= 1, "waveform chart"
