@@ -64,7 +64,7 @@ def analyse_audio(pipeline, name: str, data: bytes, *, decoded=None, speech: boo
         event = {"kind": "beeps", **beeps.to_dict()}
         result.events.append(event)
         for g in beeps.groups:
-            result.timeline.append({"start_s": round(g[0].start_s, 2), "end_s": round(g[-1].end_s, 2),
+            result.timeline.append({"start_s": round(float(g[0].start_s), 2), "end_s": round(float(g[-1].end_s), 2),
                                     "what": f"{len(g)} beep{'s' if len(g) != 1 else ''}", "source": "beeps"})
         if len(beeps.beeps) >= MIN_BEEPS and beeps.confidence >= MIN_BEEP_CONFIDENCE:
             codes = beep_codes(beeps)
@@ -97,7 +97,7 @@ def analyse_audio(pipeline, name: str, data: bytes, *, decoded=None, speech: boo
                     c = sc.candidate
                     c.source = f"{name} {sc.start_s:.1f}-{sc.end_s:.1f} s: \u201c{sc.spoken}\u201d"
                     result.candidates.append(c)
-                    result.timeline.append({"start_s": round(sc.start_s, 2), "end_s": round(sc.end_s, 2),
+                    result.timeline.append({"start_s": round(float(sc.start_s), 2), "end_s": round(float(sc.end_s), 2),
                                             "what": f"said \u201c{sc.spoken}\u201d \u2192 {c.code}", "source": "speech"})
                 if spoken.symptom_text.strip():
                     result.events.append({"kind": "symptoms", "text": spoken.symptom_text})

@@ -134,7 +134,7 @@ class Pipeline:
         result = v.to_media_result()
         result.duration_s = round(v.seconds_analysed, 3)
         result.key_frames = list(v.key_frames)
-        result.timeline = [{"start_s": round(a, 2), "end_s": round(b, 2), "what": what, "source": "video"}
+        result.timeline = [{"start_s": round(float(a), 2), "end_s": round(float(b), 2), "what": what, "source": "video"}
                            for a, b, what in v.timeline]
         result.events = [{"kind": "blink", **b.to_dict()} for b in v.blink]
         sound = analyse_audio(self, name, data)

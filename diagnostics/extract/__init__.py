@@ -62,8 +62,9 @@ def extract_codes(readings: Sequence[DisplayReading], known_keys: Mapping[str, s
         readings: ``DisplayReading`` objects (text, confidence in [0, 1], engines, bbox in
             original-image pixels, kind ``"seven_segment"`` or ``"text"``).  When a
             reading's own text gives nothing, its ``alternatives`` are tried in order of
-            confidence, keeping only codes the knowledge base knows (a lower-ranked
-            guess is trusted only when the KB confirms it).
+            confidence, keeping only codes the knowledge base knows read exactly as
+            written (a lower-ranked guess is trusted only when the KB confirms it without
+            look-alike repair), at 0.8 of the alternative's confidence.
         known_keys: family -> set of match keys the knowledge base knows (None: grammar only).
         source: media name stored on each candidate.
         canonical: optional match_key -> KB spelling, used by :func:`normalise`.
@@ -94,10 +95,12 @@ def extract_codes(readings: Sequence[DisplayReading], known_keys: Mapping[str, s
             continue
         for alt in sorted(getattr(r, "alternatives", None) or [], key=lambda a: -float(a[1])):
             alt_text, alt_conf, alt_engine = alt[0], float(alt[1]), str(alt[2])
+            # an alternative lost the vote for this spot: only a known code read exactly as
+            # written counts (no look-alike repair on top of a losing reading), discounted
             picks = [p for p in extract_picks(_check_text(alt_text), kb, canonical, seven_segment=seven,
-                                              ocr_text=not seven) if p.known]
+                                              ocr_text=not seven) if p.known and not p.repairs]
             if picks:
-                out.extend(_candidates(picks, (alt_engine,), alt_conf, bbox, source))
+                out.extend(_candidates(picks, (alt_engine,), alt_conf * 0.8, bbox, source))
                 break
     return dedupe(out)
 

@@ -39,7 +39,7 @@ def test_t8_rotated_and_hevc_videos_read_upright(report, name):
 @pytest.mark.parametrize("name", ["PTT-20261128-WA0004.opus", "PTT-20261128-WA0004.ogg", "PTT-20261128-WA0004.oga"])
 def test_t9_whatsapp_voice_note_transcribed(report, name):
     row = _row(report, name)
-    assert "washing machine" in row.transcript.lower() and "drain" in row.transcript.lower(), row
+    assert "washing machine" in row.transcript.lower() and row.wer is not None and row.wer <= 0.4, row
 
 
 @pytest.mark.parametrize("name", ["PTT-20261128-WA0011.opus", "PTT-20261128-WA0012.opus", "PTT-20261128-WA0013.opus"])

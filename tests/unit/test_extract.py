@@ -306,9 +306,11 @@ def test_dedupe_merges_engines_and_keeps_best():
 def test_alternatives_used_when_primary_gives_nothing():
     r = seg("8:88", alternatives=[("E21", 0.6, "rapidocr"), ("x", 0.9, "tesseract")])
     c = one(extract_codes([r], KB))
-    assert c.code == "E21" and c.engines == ("rapidocr",) and c.confidence == pytest.approx(0.6)
+    assert c.code == "E21" and c.engines == ("rapidocr",) and c.confidence == pytest.approx(0.48)  # lost the vote: x 0.8
     # a lower-ranked guess the KB does not confirm is not used
     assert extract_codes([seg("1.", alternatives=[("5E2", 0.7, "seven_segment")])], KB) == []
+    # nor one the KB confirms only after a look-alike repair ("EI" -> "E1")
+    assert extract_codes([seg("0013", alternatives=[("EI", 0.9, "rapidocr")])], {"appliance": {"E1"}}) == []
 
 
 def test_canonical_spelling_from_kb():
