@@ -167,10 +167,7 @@ class KnowledgeBase:
             scopes: set[tuple] = set()
             n = 0
             for i, data in enumerate(raw):
-                try:
-                    clean = normalise_entry(data)
-                except ValidationError as exc:
-                    raise KnowledgeBaseError(f"Seed entry {i + 1} ({data.get('code', '?')}) is invalid: {exc.user_message}") from exc
+                clean = _clean_seed(i, data)
                 scope = _scope_key(clean)
                 if scope in scopes:
                     raise KnowledgeBaseError(f"Seed entry {i + 1} ({clean['code']}) duplicates another entry of the same brand and appliance.")
@@ -197,10 +194,7 @@ class KnowledgeBase:
                     for f, b, a, k in s.execute(select(Entry.family, Entry.brand, Entry.appliance, Entry.match_key))}
             n = 0
             for i, data in enumerate(load_seed_entries(seed_dir)):
-                try:
-                    clean = normalise_entry(data)
-                except ValidationError as exc:
-                    raise KnowledgeBaseError(f"Seed entry {i + 1} ({data.get('code', '?')}) is invalid: {exc.user_message}") from exc
+                clean = _clean_seed(i, data)
                 scope = _scope_key(clean)
                 if scope in have:
                     continue
@@ -522,6 +516,14 @@ class KnowledgeBase:
         s.add(EntryVersion(entry_id=e.id, version=1, snapshot=_snapshot(e), action="create",
                            changed_by=author, changed_at=now))
         return e
+
+
+def _clean_seed(i: int, data: dict[str, Any]) -> dict[str, Any]:
+    """Validated, normalised seed entry ``i``; an invalid one names itself in the error."""
+    try:
+        return normalise_entry(data)
+    except ValidationError as exc:
+        raise KnowledgeBaseError(f"Seed entry {i + 1} ({data.get('code', '?')}) is invalid: {exc.user_message}") from exc
 
 
 def _scope_key(d: dict[str, Any]) -> tuple[str, str, str, str]:
