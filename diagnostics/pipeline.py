@@ -11,6 +11,12 @@ Stages for a photo, in order (each visible in :meth:`Pipeline.analyse_image`):
 6. gate        quality metrics; unsure codes are held back, with a retake hint
 7. rank        knowledge-base lookup, ranked suggestions with reasons
 
+Videos and sound take their own paths (chosen by content in :meth:`Pipeline.analyse_file`):
+:mod:`diagnostics.video` runs stages 2-6 on key frames and adds blink codes, and
+:mod:`diagnostics.audio` decodes speech, spoken codes and beeps (a video's audio track too).
+When a case has no code but describes symptoms, the symptom search
+(:mod:`diagnostics.knowledge.symptoms`) feeds the ranking.
+
 Engines that fail are soft failures: the file gets a note and the others carry on.
 A file that cannot be decoded gets ``MediaResult.error`` and the case goes on.
 """
@@ -65,6 +71,8 @@ class Pipeline:
             notes = []
         self.engines = engines
         self.engine_notes = notes
+        self._speech = None  # loaded on first voice note (speech_engine)
+        self._symptoms = None  # built on first symptom search (_symptom_search)
 
     # ------------------------------------------------------------------ case
     def diagnose(self, files: Sequence[tuple[str, bytes]], *, progress: ProgressFn | None = None, text: str = "") -> Diagnosis:
@@ -154,7 +162,7 @@ class Pipeline:
         """``search(text)`` over the knowledge base by meaning (MiniLM embeddings), built on
         first use with its vectors cached in ``settings.data_dir``; ``None`` (with the
         case going on without it) when the embedding model is unavailable."""
-        if getattr(self, "_symptoms", None) is None:
+        if self._symptoms is None:
             from .knowledge.symptoms import SymptomIndex
 
             try:
@@ -173,7 +181,7 @@ class Pipeline:
         Raises:
             EngineError: faster-whisper or the model is unavailable.
         """
-        if getattr(self, "_speech", None) is None:
+        if self._speech is None:
             from .engines.whisper import WhisperEngine
 
             self._speech = self.engines.get("speech") or WhisperEngine(os.environ.get("TELLTALE_WHISPER_MODEL") or None)
