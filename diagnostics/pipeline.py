@@ -309,6 +309,12 @@ class Pipeline:
             pad = int(0.5 * h)
             patch = rgb[max(0, y - pad) : y + h + pad, max(0, x - pad) : x + w + pad]
         q = quality_mod.assess(patch if patch.size else work, text_height_px=text_h, found_display=bool(readings))
+        # exposure is a property of the photo: a lit LED display is dark around its digits
+        whole = quality_mod.assess(work)
+        q.issues = [i for i in q.issues if i not in ("overexposed", "underexposed")] + \
+            [i for i in whole.issues if i in ("overexposed", "underexposed")]
+        q.mean_brightness = whole.mean_brightness
+        q.retake_hint = quality_mod.retake_hint(q.issues)
         if not candidates:
             # nothing read: look for glare or blur over the display windows themselves
             for region in [g for g in regions if g.cue in ("panel", "lit", "strokes")][:4]:
@@ -324,7 +330,8 @@ class Pipeline:
             if len(c.engines) < 2 and set(q.issues) & {"blur", "glare", "overexposed", "underexposed"}:
                 c.confidence = round(c.confidence * 0.85, 3)
             (presented if c.confidence >= self.settings.min_code_confidence else held).append(c)
-        if not presented and not q.retake_hint:
+        display_read = any(r.kind == "seven_segment" and r.confidence >= 0.8 for r in readings)
+        if not presented and not q.retake_hint and not display_read:
             q.issues.append("no_display" if not readings else "blur" if q.sharpness < quality_mod.BLUR_THRESHOLD * 2 else "too_small")
             q.retake_hint = quality_mod.retake_hint(q.issues[-1:])
         return q, presented, held

@@ -148,6 +148,13 @@ def rank(media: list[MediaResult], kb, *, customer_text: str = "", text_candidat
     suggestions.sort(key=lambda s: -s.confidence)
     ask = ""
     if not suggestions and not unmapped:
+        shown = [r.text for m in media for r in m.readings if r.kind == "seven_segment" and r.confidence >= 0.8
+                 and not m.candidates and any(ch.isdigit() for ch in r.text)][:2]
+        if shown and not any(m.error for m in media):
+            # the display was read and shows a value, not a code (a clock, a temperature)
+            return Diagnosis(media=media, suggestions=[], unmapped=[], ask_customer=(
+                f"The display shows {' and '.join(repr(t) for t in shown)}, which is not an error code. "
+                "Ask the customer for a photo taken while the fault is showing, or what the display shows when it happens."))
         hints = [m.hint for m in media if m.error and m.hint]
         hints += [m.quality.retake_hint for m in media if not m.error and m.quality.retake_hint]
         ask = " ".join(dict.fromkeys(h for h in hints if h)) or (

@@ -8,6 +8,8 @@ include everything useful in one message.
 
 from __future__ import annotations
 
+import re
+
 from .schema import Diagnosis
 
 _T = {
@@ -56,6 +58,22 @@ def _what(diagnosis: Diagnosis, t: dict[str, str]) -> str:
     return t[kinds[0]]
 
 
+_TO_CUSTOMER = (
+    (re.compile(r"\bPlease ask the customer to ", re.I), "Could you please "),
+    (re.compile(r"\bAsk the customer for ", re.I), "Could you send "),
+    (re.compile(r"\bask the customer to ", re.I), ""),
+    (re.compile(r"\bthe customer\b", re.I), "you"),
+)
+
+
+def _to_customer(text: str) -> str:
+    """Agent-facing hints ("Please ask the customer to send ...") in words for the
+    customer ("Could you please send ...")."""
+    for pattern, repl in _TO_CUSTOMER:
+        text = pattern.sub(repl, text)
+    return text
+
+
 def compose_reply(diagnosis: Diagnosis, language: str = "en") -> str:
     """Draft a customer reply.
 
@@ -83,7 +101,7 @@ def compose_reply(diagnosis: Diagnosis, language: str = "en") -> str:
     elif diagnosis.unmapped:
         parts.append(t["unmapped"].format(code=diagnosis.unmapped[0].code))
     else:
-        ask = diagnosis.ask_customer
+        ask = _to_customer(diagnosis.ask_customer)
         if language == "es" and ask:
             ask = "¿Podría enviarnos otra foto del display, de frente, de cerca y sin flash?"
         parts.append(t["nothing"].format(ask=ask).strip())

@@ -304,13 +304,22 @@ def _read_frames(out: VideoResult, sel: Selection, pipeline, name: str, max_fram
         except DiagnosticsError as exc:
             out.notes.append(f"Frame at {sf.t:.1f} s could not be read: {exc.user_message}")
             continue
-        ev = FrameEvidence(sf.t, si, sf.sharpness, res)
-        out.frames.append(ev)
+        ev = _keep(out, sf, si, res)
         done_states.setdefault(si, ev)
-        h, w = sf.image.shape[:2]
-        s = THUMB_SIDE / max(h, w)
-        out.key_frames.append((sf.t, cv2.resize(sf.image, (max(1, round(w * s)), max(1, round(h * s))),
-                                                interpolation=cv2.INTER_AREA)))
+    # a major view whose reading is in doubt (its code was also read another way, or its
+    # frames disagree) gets a second opinion from its spare frames, budget or not
+    for st in major:
+        for sf in st.spares:
+            evs = [ev for ev in out.frames if ev.state == st.index]
+            if len(out.frames) >= max_frames + len(major) or not evs or not _in_doubt(evs):
+                break
+            report(0.9, f"Reading frame at {sf.t:.1f} s (second opinion)")
+            try:
+                res = pipeline.analyse_image(sf.image, name=f"{name} @ {sf.t:.1f} s")
+            except DiagnosticsError as exc:
+                out.notes.append(f"Frame at {sf.t:.1f} s could not be read: {exc.user_message}")
+                continue
+            _keep(out, sf, st.index, res)
     unread = [s for s in sel.states if s.index not in done_states]
     if skipped and unread:
         out.notes.append(f"{len(unread)} other view(s) of the clip were not read (time limit); "
@@ -322,6 +331,28 @@ def _read_frames(out: VideoResult, sel: Selection, pipeline, name: str, max_fram
     out.key_frames.sort(key=lambda kf: kf[0])
 
 
+def _in_doubt(evs: list[FrameEvidence]) -> bool:
+    """Whether the frames read of one view leave its code in doubt: the best code of a
+    frame was also read another way (a rival reading of the same field), or frames
+    disagree about the best code."""
+    tops = {max(list(ev.result.candidates) + list(ev.result.rejected), key=lambda c: c.confidence).code
+            for ev in evs if ev.result.candidates or ev.result.rejected}
+    if len(tops) > 1:
+        return True
+    return len(evs) == 1 and any(r.startswith("also read") for c in evs[0].result.candidates[:1] for r in c.repairs)
+
+
+def _keep(out: VideoResult, sf, si: int, res: MediaResult) -> FrameEvidence:
+    """Record a read frame (evidence and a ``THUMB_SIDE`` px thumbnail) in ``out``."""
+    ev = FrameEvidence(sf.t, si, sf.sharpness, res)
+    out.frames.append(ev)
+    h, w = sf.image.shape[:2]
+    s = THUMB_SIDE / max(h, w)
+    out.key_frames.append((sf.t, cv2.resize(sf.image, (max(1, round(w * s)), max(1, round(h * s))),
+                                            interpolation=cv2.INTER_AREA)))
+    return ev
+
+
 # --------------------------------------------------------------------- combining
 def _display_texts(res: MediaResult) -> list[DisplayReading]:
     """Readings that look like a display field (seven-segment reader, or short tokens)."""
@@ -331,13 +362,15 @@ def _display_texts(res: MediaResult) -> list[DisplayReading]:
 
 def _label(res: MediaResult) -> tuple[str, DisplayReading | None]:
     """What a frame shows: its best code, else a clock, else its main display text."""
-    if res.candidates:
-        return res.candidates[0].code, None
     disp = _display_texts(res)
-    if not disp:
+    # the longest confident display text (a sub-reading "E" of "E21" is shorter); kept even
+    # when a code was read (the code may come from other text in the scene, and the
+    # display field is what an alternating display's join needs)
+    top = max(disp, key=lambda r: (r.confidence >= 0.6, len(r.text.replace(" ", "")), r.confidence)) if disp else None
+    if res.candidates:
+        return res.candidates[0].code, top
+    if top is None:
         return "", None
-    # the longest confident display text (a sub-reading "E" of "E21" is shorter)
-    top = max(disp, key=lambda r: (r.confidence >= 0.6, len(r.text.replace(" ", "")), r.confidence))
     text = top.text.strip()
     if _CLOCK.match(text) and (":" in text or len(text) == 4):
         return f"clock {text}", top
@@ -476,8 +509,12 @@ def _combine(out: VideoResult, sel: Selection, pipeline, settings: Settings, nam
         # other frames of the same views that did not show the code count against it
         views = [s for s in tl["states"] if s != -1]
         n_view_frames = sum(frames_per_state.get(s, 0) for s in views)
-        if views and n_view_frames > n_seen:
-            conf *= n_seen / n_view_frames
+        # frames whose display readings include the code (read there as a rival's
+        # alternative) did show it
+        n_showing = n_seen + sum(1 for ev in out.frames if ev.t not in set(times) and ev.state in views
+                                 and any(match_key(r.text) == tl["key"][1] for r in _display_texts(ev.result)))
+        if views and n_view_frames > n_showing:
+            conf *= n_showing / n_view_frames
         src = f"{name} @ {_fmt_times(times)}"
         if n_read > 1 and not any(s == -1 for s in tl["states"]):
             src += f" ({n_seen} of {n_read} frames)"

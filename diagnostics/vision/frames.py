@@ -50,6 +50,11 @@ CHANGE_THRESHOLD = 6.0
 allowances) above which two frames show different things.  Measured on our clips: hand
 shake, sensor noise and H.264 compression stay under 1; a display changing ``E21`` to
 ``F.28`` or ``E`` to ``21`` (display a third of the picture wide) gives 12-22."""
+PICK_WINDOW_S = 0.5
+"""A long segment also offers the sharpest frame of each window of this many seconds
+(besides its sharpest frame overall) as a spare, read when a view's reading is in doubt."""
+SPARE_FRAMES = 2
+"""Spare frames kept per state (a caller reads them only for a view in doubt)."""
 STABLE_FRAMES = 2
 """Consecutive agreeing frames needed to start a new segment."""
 MIN_SEGMENT_S = 0.15
@@ -160,6 +165,9 @@ class Segment:
     sig: np.ndarray | None = field(default=None, repr=False)
     best_sig: np.ndarray | None = field(default=None, repr=False)
     best_payload: Any = field(default=None, repr=False)
+    picks: list = field(default_factory=list, repr=False)
+    """``[sharpness, t, payload, window]``: the sharpest frame of each
+    :data:`PICK_WINDOW_S` window (the sharpest few kept), spares for voting."""
 
     @property
     def duration(self) -> float:
@@ -187,6 +195,9 @@ class State:
         duration: total seconds shown.
         frames: its sharpest frames (at most ``frames_per_state``, from different segments),
             sharpest first; empty when dropped for the memory cap.
+        spares: up to :data:`SPARE_FRAMES` more frames, from other :data:`PICK_WINDOW_S`
+            windows of its segments than ``frames`` (sharpest first), for a second opinion
+            when a reading is in doubt; not in ``reading_order``.
         blurred: its best frame is much less sharp than other states' (motion blur).
     """
 
@@ -194,6 +205,7 @@ class State:
     segments: list[int] = field(default_factory=list)
     duration: float = 0.0
     frames: list[StateFrame] = field(default_factory=list)
+    spares: list[StateFrame] = field(default_factory=list)
     blurred: bool = False
     sig: np.ndarray | None = field(default=None, repr=False)
     best_sharpness: float = 0.0
@@ -274,6 +286,17 @@ class KeyFrameSelector:
         seg.t_end = t
         if sh > seg.best_sharpness:
             seg.best_sharpness, seg.best_t, seg.best_sig, seg.best_payload = sh, t, sig, payload
+        if payload is None:
+            return
+        win = int((t - seg.t_start) // PICK_WINDOW_S)
+        if seg.picks and seg.picks[-1][3] == win:
+            if sh > seg.picks[-1][0]:
+                seg.picks[-1] = [sh, t, payload, win]
+        else:
+            seg.picks.append([sh, t, payload, win])
+            if len(seg.picks) > SPARE_FRAMES + 2:  # drop the least sharp finished window
+                worst = min(range(len(seg.picks) - 1), key=lambda i: seg.picks[i][0])
+                del seg.picks[worst]
 
     def _close(self, t_end: float) -> None:
         seg = self._cur
@@ -282,6 +305,7 @@ class KeyFrameSelector:
             return
         seg.t_end = max(seg.t_end, t_end)
         payload, seg.best_payload = seg.best_payload, None
+        picks, seg.picks = seg.picks, []
         if seg.duration < MIN_SEGMENT_S and seg.n_frames < 3:
             return  # a transition
         idx = len(self.segments)
@@ -305,6 +329,16 @@ class KeyFrameSelector:
             kept.append(StateFrame(seg.best_t, seg.best_sharpness, self.materialise(payload), idx))
             kept.sort(key=lambda f: -f.sharpness)
             del kept[self.frames_per_state:]
+        if state.frames:
+            # spares: the sharpest frames of the segment's other windows (not the window
+            # its sharpest frame came from)
+            best_win = int((seg.best_t - seg.t_start) // PICK_WINDOW_S)
+            for sh, t, pl, win in sorted(picks, key=lambda p: -p[0]):
+                if win == best_win or len(state.spares) >= SPARE_FRAMES and sh <= state.spares[-1].sharpness:
+                    continue
+                state.spares.append(StateFrame(t, sh, self.materialise(pl), idx))
+                state.spares.sort(key=lambda f: -f.sharpness)
+                del state.spares[SPARE_FRAMES:]
         if seg.best_sharpness > state.best_sharpness:
             state.best_sharpness = seg.best_sharpness
             state.sig = seg.best_sig
@@ -320,6 +354,7 @@ class KeyFrameSelector:
         while len(holding) > self.max_states:
             victim = min(holding, key=lambda s: s.duration)
             victim.frames = []
+            victim.spares = []
             holding.remove(victim)
 
     def finish(self) -> Selection:

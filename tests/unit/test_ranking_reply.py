@@ -92,3 +92,18 @@ def test_symptom_search_not_used_when_a_code_was_read(kb):
     called = []
     d = rank([media_with("F.28")], kb, customer_text="no heating", symptom_search=lambda t: called.append(t) or [])
     assert d.suggestions and not called
+
+
+def test_display_value_without_code_is_named_and_not_a_retake(kb):
+    m = MediaResult(name="clock.jpg", readings=[DisplayReading("12:45", 0.95, ("seven_segment", "rapidocr"), (0, 0, 50, 20),
+                                                               "seven_segment")])
+    d = rank([m], kb)
+    assert "'12:45'" in d.ask_customer and "not an error code" in d.ask_customer
+    reply = compose_reply(d)
+    assert "the customer" not in reply.lower()  # customer-facing words only
+
+
+def test_agent_hints_are_rephrased_for_the_customer(kb):
+    m = MediaResult(name="x.bin", error="format not supported", hint="Please ask the customer to send a photo of the display.")
+    reply = compose_reply(rank([m], kb))
+    assert "Could you please send a photo of the display." in reply and "ask the customer" not in reply.lower()
