@@ -63,6 +63,9 @@ MIN_OCR_FRAMES = 2
 MAX_MAJOR_VIEWS = 5
 """Views shown for at least a tenth of the clip (and 1 s) are read whatever the time
 budget says, up to this many."""
+DOUBT_MIN_CONF = 0.4
+"""Codes read in a frame with less confidence than this do not put a view in doubt
+(stray text in a scene reads at 0.2-0.3 on our clips; a rival reading of a display at 0.5-0.8)."""
 THUMB_SIDE = 320
 """Long side, pixels, of the key-frame thumbnails in :attr:`VideoResult.key_frames`."""
 
@@ -270,7 +273,10 @@ def analyse_video(name: str, data: bytes, pipeline, settings: Settings | None = 
 
 def _read_frames(out: VideoResult, sel: Selection, pipeline, name: str, max_frames: int, budget: float,
                  report: ProgressFn) -> None:
-    """Run the photo pipeline on key frames in ``sel.reading_order`` within the budget."""
+    """Run the photo pipeline on key frames in ``sel.reading_order`` within the budget,
+    then on the spare frames (:attr:`diagnostics.vision.frames.State.spares`) of a major
+    view whose reading is in doubt (:func:`_in_doubt`), budget or not (at most two more
+    frames a view; in doubt on our clips: a code also read another way, e.g. 1C / 4C)."""
     t0 = time.perf_counter()
     states = {s.index: s for s in sel.states}
     done_states: dict[int, FrameEvidence] = {}
@@ -334,9 +340,12 @@ def _read_frames(out: VideoResult, sel: Selection, pipeline, name: str, max_fram
 def _in_doubt(evs: list[FrameEvidence]) -> bool:
     """Whether the frames read of one view leave its code in doubt: the best code of a
     frame was also read another way (a rival reading of the same field), or frames
-    disagree about the best code."""
-    tops = {max(list(ev.result.candidates) + list(ev.result.rejected), key=lambda c: c.confidence).code
-            for ev in evs if ev.result.candidates or ev.result.rejected}
+    disagree about the best code (codes under :data:`DOUBT_MIN_CONF` are noise)."""
+    tops = set()
+    for ev in evs:
+        cs = [c for c in list(ev.result.candidates) + list(ev.result.rejected) if c.confidence >= DOUBT_MIN_CONF]
+        if cs:
+            tops.add(max(cs, key=lambda c: c.confidence).code)
     if len(tops) > 1:
         return True
     return len(evs) == 1 and any(r.startswith("also read") for c in evs[0].result.candidates[:1] for r in c.repairs)
@@ -414,12 +423,18 @@ def _combine(out: VideoResult, sel: Selection, pipeline, settings: Settings, nam
         frames_per_state[ev.state] = frames_per_state.get(ev.state, 0) + 1
 
     # labels of states, and the segment sequence
+    # (a view's label: what most of its frames show, the earliest frame on a tie)
     state_label: dict[int, tuple[str, DisplayReading | None, FrameEvidence]] = {}
+    label_count: dict[tuple[int, str], int] = {}
+    for ev in out.frames:
+        lab, _ = _label(ev.result)
+        ev.label = lab
+        label_count[(ev.state, lab)] = label_count.get((ev.state, lab), 0) + 1
     for ev in out.frames:
         lab, disp = _label(ev.result)
-        ev.label = lab
         cur = state_label.get(ev.state)
-        if cur is None or (not cur[0] and lab):
+        if cur is None or (not cur[0] and lab) or (
+                lab and label_count[(ev.state, lab)] > label_count[(ev.state, cur[0])]):
             state_label[ev.state] = (lab, disp, ev)
 
     # ---- votes: key -> list of (candidate, t, state, presented)

@@ -250,3 +250,22 @@ def test_result_exports(vp):
     m = res.to_media_result()
     assert m.kind == "video" and m.image is not None and [c.code for c in m.candidates] == res.codes
     assert res.key_frames and res.key_frames[0][1].shape[1] == 320
+
+
+def test_view_in_doubt_when_its_code_was_read_two_ways_or_frames_disagree():
+    """Spare frames are read only for a view whose code is in doubt: a rival reading of
+    the same field, or frames whose best codes differ (noise under 0.4 ignored)."""
+    from diagnostics.schema import CodeCandidate, MediaResult
+    from diagnostics.video import FrameEvidence, _in_doubt
+
+    def ev(t, *cands):
+        res = MediaResult(name="f", kind="image", size=(10, 10))
+        res.candidates = [CodeCandidate(code, code, "appliance", ("ocr",), conf, None, list(rep), "f")
+                          for code, conf, rep in cands]
+        return FrameEvidence(t, 0, 1.0, res)
+
+    assert _in_doubt([ev(0.3, ("1C", 0.83, ["also read here as 4C (0.77)"]))])
+    assert not _in_doubt([ev(0.3, ("4C", 0.83, []))])
+    assert _in_doubt([ev(0.3, ("1C", 0.83, [])), ev(0.9, ("4C", 0.55, []))])
+    assert not _in_doubt([ev(0.3, ("1C", 0.83, [])), ev(0.9, ("CO", 0.29, []))])
+    assert not _in_doubt([ev(0.3, ("4C", 0.83, [])), ev(0.9, ("4C", 0.6, []))])

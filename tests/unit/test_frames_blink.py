@@ -281,3 +281,21 @@ def test_one_group_with_agreeing_cut_groups_is_more_confident():
     res = decode_pattern(t, on, "RED")
     assert res.code == "BLINK:RED:3" and res.groups_seen == 1
     assert res.confidence >= 0.7
+
+
+def test_long_segment_keeps_spare_frames_from_other_windows():
+    """One view held for 3 s keeps one frame to read first, plus spares (sharpest of other
+    0.5 s windows) for a second opinion; reading_order is unchanged by spares."""
+    from diagnostics.vision.frames import PICK_WINDOW_S, SPARE_FRAMES
+
+    sel = KeyFrameSelector(lambda p: p, frames_per_state=2)
+    for i in range(30):  # 3 s of one view at 10 fps, sharpest near 1.2 s
+        sel.add(i / 10, panel("4C", shift=(0.3 * (i % 3), 0.0)), payload=i, sharp=100.0 - abs(i - 12))
+    s = sel.finish()
+    assert len(s.states) == 1 and s.reading_order == [(0, 0)]
+    st = s.states[0]
+    assert [f.t for f in st.frames] == [1.2]
+    assert len(st.spares) == SPARE_FRAMES
+    windows = {int(f.t // PICK_WINDOW_S) for f in st.spares} | {int(1.2 // PICK_WINDOW_S)}
+    assert len(windows) == SPARE_FRAMES + 1  # each spare from a window of its own
+    assert all(f.image == round(f.t * 10) for f in st.spares)  # payloads materialised
