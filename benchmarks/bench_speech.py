@@ -26,7 +26,6 @@ Needs Debian ``espeak-ng`` and ``ffmpeg``.
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import statistics
 import subprocess
@@ -67,28 +66,16 @@ FORMATS = {
 
 
 def _amr_nb(wav: Path) -> bytes:
-    """AMR-NB 12.2 kbit/s via PyAV's bundled libopencore-amrnb encoder."""
-    import av
+    """AMR-NB 12.2 kbit/s, encoded by :func:`synth.av.encode_audio` (PyAV's bundled
+    libopencore-amrnb), as MMS and old Android recorders send it."""
     import numpy as np
 
+    from synth.av import encode_audio
+
     with wave.open(str(wav)) as w:
-        x = np.frombuffer(w.readframes(w.getnframes()), np.int16)
+        x = np.frombuffer(w.readframes(w.getnframes()), np.int16).astype(np.float32) / 32768.0
         sr = w.getframerate()
-    n = int(len(x) * 8000 / sr)
-    x8 = np.interp(np.arange(n) * sr / 8000, np.arange(len(x)), x.astype(float)).astype(np.int16)
-    bio = io.BytesIO()
-    with av.open(bio, "w", format="amr") as c:
-        s = c.add_stream("libopencore_amrnb", rate=8000)
-        s.layout, s.bit_rate = "mono", 12200
-        for i in range(0, len(x8) - 159, 160):
-            f = av.AudioFrame.from_ndarray(np.ascontiguousarray(x8[i:i + 160]).reshape(1, -1), format="s16",
-                                           layout="mono")
-            f.sample_rate, f.pts = 8000, i
-            for p in s.encode(f):
-                c.mux(p)
-        for p in s.encode(None):
-            c.mux(p)
-    return bio.getvalue()
+    return encode_audio(x, sr, wav.with_suffix(".amr"), "amr").read_bytes()
 
 
 def make_notes(tmp: Path, quick: bool) -> list[tuple[str, bytes, str, str]]:
