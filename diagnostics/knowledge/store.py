@@ -77,8 +77,7 @@ class KnowledgeBase:
         self._sessions = sessionmaker(bind=engine, expire_on_commit=False)
         self._url_label = url_label or engine.url.render_as_string(hide_password=True)
         self._keys_lock = threading.Lock()
-        self._keys_cache: dict[str, set[str]] | None = None
-        self._canonical_cache: dict[str, str] | None = None
+        self._key_cache: tuple[dict[str, set[str]], dict[str, str]] | None = None
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -235,17 +234,7 @@ class KnowledgeBase:
 
         Cached; the cache is dropped on every write.  Returns a copy the caller may modify.
         """
-        with self._keys_lock:
-            if self._keys_cache is None:
-                cache: dict[str, set[str]] = {}
-                with self._session("be read") as s:
-                    for fam, key in s.execute(select(Entry.family, Entry.match_key).where(Entry.deleted.is_(False))):
-                        cache.setdefault(fam, set()).add(key)
-                    q = select(Entry.family, Alias.match_key).join(Alias, Alias.entry_id == Entry.id).where(Entry.deleted.is_(False))
-                    for fam, key in s.execute(q):
-                        cache.setdefault(fam, set()).add(key)
-                self._keys_cache = cache
-            return {f: set(k) for f, k in self._keys_cache.items()}
+        return {f: set(k) for f, k in self._key_tables()[0].items()}
 
     def canonical_codes(self) -> dict[str, str]:
         """Match key -> how the knowledge base writes that same code (``F28`` -> ``F.28``,
@@ -253,25 +242,33 @@ class KnowledgeBase:
         is never translated into its entry's main code (``E4`` stays ``E4``).  Keys written
         in more than one way are left out.  Cached like :meth:`known_keys`.
         """
+        return dict(self._key_tables()[1])
+
+    def _key_tables(self) -> tuple[dict[str, set[str]], dict[str, str]]:
+        """``(family -> match keys, match key -> spelling)`` from one read of the codes and
+        aliases of live entries; cached until the next write."""
         with self._keys_lock:
-            if self._canonical_cache is None:
+            if self._key_cache is None:
+                keys: dict[str, set[str]] = {}
                 codes: dict[str, set[str]] = {}
                 aliases: dict[str, set[str]] = {}
                 with self._session("be read") as s:
-                    for key, code in s.execute(select(Entry.match_key, Entry.code).where(Entry.deleted.is_(False))):
+                    live = Entry.deleted.is_(False)
+                    for fam, key, code in s.execute(select(Entry.family, Entry.match_key, Entry.code).where(live)):
+                        keys.setdefault(fam, set()).add(key)
                         codes.setdefault(key, set()).add(code)
-                    q = select(Alias.match_key, Alias.alias).join(Entry, Alias.entry_id == Entry.id).where(Entry.deleted.is_(False))
-                    for key, alias in s.execute(q):
+                    q = select(Entry.family, Alias.match_key, Alias.alias).join(Alias, Alias.entry_id == Entry.id).where(live)
+                    for fam, key, alias in s.execute(q):
+                        keys.setdefault(fam, set()).add(key)
                         aliases.setdefault(key, set()).add(alias)
                 # an entry's own code spelling wins over alias spellings of the same key
                 merged = {**aliases, **codes}
-                self._canonical_cache = {k: next(iter(v)) for k, v in merged.items() if len(v) == 1}
-            return dict(self._canonical_cache)
+                self._key_cache = (keys, {k: next(iter(v)) for k, v in merged.items() if len(v) == 1})
+            return self._key_cache
 
     def _invalidate(self) -> None:
         with self._keys_lock:
-            self._keys_cache = None
-            self._canonical_cache = None
+            self._key_cache = None
 
     def get(self, entry_id: int) -> KBEntry:
         """The entry with this id.
