@@ -71,7 +71,7 @@ def main() -> int:
 
     t0 = time.perf_counter()
     from diagnostics.config import Settings
-    from diagnostics.evaluation import _is_code, read_manifest
+    from diagnostics.evaluation import is_expected_code, read_manifest
     from diagnostics.extract import extract_from_text
     from diagnostics.knowledge.store import KnowledgeBase
     from diagnostics.pipeline import Pipeline
@@ -101,7 +101,7 @@ def main() -> int:
         if res.size[0] * res.size[1] >= 11_000_000:
             times_12mp.append(dt)
         codes = [c.code for c in sorted(res.candidates, key=lambda c: -c.confidence)]
-        is_code = _is_code(row.expected, known)
+        is_code = is_expected_code(row.expected, known)
         ours.append((row, codes, is_code))
         detail.append((row.path.name, row.expected, ",".join(codes), dt))
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

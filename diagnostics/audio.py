@@ -125,10 +125,10 @@ def _prefer_beep_scope(result: MediaResult, kb) -> None:
     beep = [c for c in result.candidates if c.code.upper().startswith("BEEP:")]
     if len(beep) < 1 or not result.transcript:
         return
-    from .ranking import _appliance_mentions
+    from .ranking import appliance_mentions
 
     said = result.transcript.lower()
-    kinds = _appliance_mentions(said)
+    kinds = appliance_mentions(said)
     pc = any(w in said.split() for w in _PC_WORDS)
     top = max(c.confidence for c in beep)
 

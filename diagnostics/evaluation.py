@@ -123,7 +123,7 @@ def expected_codes(expected: str) -> list[str]:
     return [e.strip() for e in expected.split(";") if e.strip()]
 
 
-def _is_code(expected: str, known: dict[str, set[str]]) -> bool:
+def is_expected_code(expected: str, known: dict[str, set[str]]) -> bool:
     """True when ``expected`` names error codes (grammar or knowledge base), False when it
     is display text such as ``12:45`` (or empty)."""
     codes = expected_codes(expected)
@@ -152,7 +152,7 @@ def evaluate_manifest(manifest: str | Path, pipeline, *, progress: Callable[[flo
         if progress:
             progress(i / max(len(rows), 1), f"{row.path.name} ({i + 1}/{len(rows)})")
         want = expected_codes(row.expected)
-        is_code = _is_code(row.expected, known)
+        is_code = is_expected_code(row.expected, known)
         t0 = time.perf_counter()
         try:
             data = row.path.read_bytes()

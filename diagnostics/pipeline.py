@@ -37,8 +37,8 @@ from .errors import DiagnosticsError, EngineError
 from .schema import CodeCandidate, Diagnosis, MediaResult, TextReading
 from .vision import quality as quality_mod
 from .knowledge.keys import match_key
-from .vision.fusion import _overlap, fuse, same_spot
-from .vision.regions import Region, box_quad, dedupe_regions, map_box, propose_regions, rectify
+from .vision.fusion import fuse, same_spot
+from .vision.regions import Region, box_overlap, box_quad, dedupe_regions, map_box, propose_regions, rectify
 
 ProgressFn = Callable[[float, str], None]
 
@@ -373,7 +373,7 @@ def _rivals(a: CodeCandidate, b: CodeCandidate) -> bool:
     boxes are two tokens of one line (``DTC 1 OF 1 P0300``), not rivals."""
     if not a.bbox or not b.bbox or a.code == b.code or tuple(a.bbox) == tuple(b.bbox):
         return False
-    return same_spot(a.bbox, b.bbox) or _overlap(a.bbox, b.bbox)[1] >= 0.7
+    return same_spot(a.bbox, b.bbox) or box_overlap(a.bbox, b.bbox)[1] >= 0.7
 
 
 def _resolve_overlaps(cands: list[CodeCandidate], known: dict[str, set[str]]) -> list[CodeCandidate]:

@@ -53,7 +53,8 @@ def _brand_mentions(entries: list[KBEntry], corpus: str) -> set[str]:
     return {b for b in brands if re.search(r"\b" + re.escape(b.split()[0]) + r"\b", corpus, re.IGNORECASE)}
 
 
-def _appliance_mentions(corpus: str) -> set[str]:
+def appliance_mentions(corpus: str) -> set[str]:
+    """Kinds of product (keys of :data:`APPLIANCE_WORDS`) that words in ``corpus`` name."""
     low = corpus.lower()
     return {kind for kind, words in APPLIANCE_WORDS.items()
             if any(re.search(r"\b" + re.escape(w) + r"\b", low) for w in words)}
@@ -95,7 +96,7 @@ def rank(media: list[MediaResult], kb, *, customer_text: str = "", text_candidat
     cands = [c for m in media for c in m.candidates] + list(text_candidates or [])
     merged = _merge(cands)
     corpus = " ".join([customer_text] + [m.transcript for m in media] + [r.text for m in media for r in m.readings])
-    kinds = _appliance_mentions(corpus)
+    kinds = appliance_mentions(corpus)
     suggestions: list[Suggestion] = []
     unmapped: list[CodeCandidate] = []
     for cand in merged:

@@ -17,6 +17,7 @@ import numpy as np
 
 from ..knowledge.keys import match_key
 from ..schema import BBox, DisplayReading, TextReading
+from .regions import box_overlap
 
 # How much each engine's vote counts, by what the spot looks like.  Set from the
 # engines' measured accuracy on seven-segment renders (benchmarks/bench_seven_segment.py):
@@ -32,20 +33,9 @@ def fold(text: str) -> str:
     return re.sub(r"[^A-Z0-9]", "", match_key(text).upper().translate(_FOLD))
 
 
-def _overlap(a: BBox, b: BBox) -> tuple[float, float]:
-    ax, ay, aw, ah = a
-    bx, by, bw, bh = b
-    ix = max(0, min(ax + aw, bx + bw) - max(ax, bx))
-    iy = max(0, min(ay + ah, by + bh) - max(ay, by))
-    inter = ix * iy
-    small = min(aw * ah, bw * bh) or 1
-    union = aw * ah + bw * bh - inter or 1
-    return inter / union, inter / small
-
-
 def same_spot(a: BBox, b: BBox) -> bool:
     """True when two boxes cover the same display field (overlap and similar size)."""
-    iou, cover = _overlap(a, b)
+    iou, cover = box_overlap(a, b)
     if iou >= 0.4:
         return True
     if cover < 0.7:

@@ -72,21 +72,24 @@ def box_quad(x: float, y: float, w: float, h: float) -> np.ndarray:
     return np.array([[x, y], [x + w, y], [x + w, y + h], [x, y + h]], dtype=np.float32)
 
 
-def _iou(a: BBox, b: BBox) -> float:
-    ax0, ay0, aw, ah = a
-    bx0, by0, bw, bh = b
-    ix = max(0, min(ax0 + aw, bx0 + bw) - max(ax0, bx0))
-    iy = max(0, min(ay0 + ah, by0 + bh) - max(ay0, by0))
+def box_overlap(a: BBox, b: BBox) -> tuple[float, float]:
+    """Overlap of two ``(x, y, w, h)`` boxes: ``(intersection over union, intersection over
+    the smaller box's area)``, both in ``[0, 1]``."""
+    ax, ay, aw, ah = a
+    bx, by, bw, bh = b
+    ix = max(0, min(ax + aw, bx + bw) - max(ax, bx))
+    iy = max(0, min(ay + ah, by + bh) - max(ay, by))
     inter = ix * iy
-    union = aw * ah + bw * bh - inter
-    return inter / union if union > 0 else 0.0
+    small = min(aw * ah, bw * bh) or 1
+    union = aw * ah + bw * bh - inter or 1
+    return inter / union, inter / small
 
 
 def dedupe_regions(regions: list[Region], iou: float = 0.6, limit: int = 12) -> list[Region]:
     """Keep the best-scoring region of each overlapping group, at most ``limit``."""
     kept: list[Region] = []
     for r in sorted(regions, key=lambda r: -r.score):
-        if all(_iou(r.bbox, k.bbox) < iou for k in kept):
+        if all(box_overlap(r.bbox, k.bbox)[0] < iou for k in kept):
             kept.append(r)
         if len(kept) >= limit:
             break
