@@ -310,10 +310,9 @@ class Pipeline:
             patch = rgb[max(0, y - pad) : y + h + pad, max(0, x - pad) : x + w + pad]
         q = quality_mod.assess(patch if patch.size else work, text_height_px=text_h, found_display=bool(readings))
         # exposure is a property of the photo: a lit LED display is dark around its digits
-        whole = quality_mod.assess(work)
+        q.mean_brightness = round(float(cv2.cvtColor(work, cv2.COLOR_RGB2GRAY).mean()), 1)
         q.issues = [i for i in q.issues if i not in ("overexposed", "underexposed")] + \
-            [i for i in whole.issues if i in ("overexposed", "underexposed")]
-        q.mean_brightness = whole.mean_brightness
+            quality_mod.exposure_issues(q.mean_brightness)
         q.retake_hint = quality_mod.retake_hint(q.issues)
         if not candidates:
             # nothing read: look for glare or blur over the display windows themselves

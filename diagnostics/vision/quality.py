@@ -42,6 +42,15 @@ def retake_hint(issues: list[str]) -> str:
     return "Please send another photo: " + "; ".join(parts) + "."
 
 
+def exposure_issues(mean_luma: float) -> list[str]:
+    """``["overexposed"]``, ``["underexposed"]`` or ``[]`` for a mean luma in ``[0, 255]``."""
+    if mean_luma > BRIGHT_LIMIT:
+        return ["overexposed"]
+    if mean_luma < DARK_LIMIT:
+        return ["underexposed"]
+    return []
+
+
 def assess(rgb: np.ndarray, text_height_px: float = 0.0, found_display: bool = True) -> QualityReport:
     """Measure quality of a region.
 
@@ -76,10 +85,7 @@ def assess(rgb: np.ndarray, text_height_px: float = 0.0, found_display: bool = T
         issues.append("glare")
     if 0 < text_height_px < MIN_TEXT_HEIGHT_PX:
         issues.append("too_small")
-    if mean > BRIGHT_LIMIT:
-        issues.append("overexposed")
-    elif mean < DARK_LIMIT:
-        issues.append("underexposed")
+    issues += exposure_issues(mean)
     return QualityReport(
         sharpness=round(sharp, 3),
         glare_fraction=round(glare, 4),
