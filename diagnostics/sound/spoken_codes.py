@@ -45,6 +45,7 @@ Candidates that are neither known to the knowledge base nor contain a digit are 
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -85,7 +86,11 @@ _SOUNDALIKE_FIRST = {"B": "P", "P": "B", "D": "T", "T": "D", "G": "K", "K": "G",
                      "S": "F", "M": "N", "N": "M"}
 
 _SOUNDALIKE_FACTOR = 0.6
-"""Confidence factor for sound-alike repairs."""
+"""Confidence factor for sound-alike repairs (a word taken for a letter or a point)."""
+
+_RUN_HOMOPHONE_FACTOR = 0.9
+"""Confidence factor for a digit homophone inside a digit-by-digit run ("zero four to zero"):
+both neighbours are single digits, so the word can hardly be anything but the digit."""
 
 _WORD_END_PUNCT = re.compile(r"[,;:!?.]$")
 
@@ -141,6 +146,7 @@ class _Tok:
     closes: bool       # the word ends with closing punctuation
     kind: str = ""     # "num", "digits", "point", "dash", "letter", "mixed", "other"
     note: str = ""     # set when a sound-alike word was taken for a letter/digit/point
+    factor: float = 1.0  # confidence factor the note costs (see _SOUNDALIKE_FACTOR)
 
 
 @dataclass
@@ -150,6 +156,7 @@ class _Out:
     rewritten: bool = False
     notes: list[str] = field(default_factory=list)
     original: str = ""  # the words as recognised, for text that keeps them
+    factor: float = 1.0  # product of the factors of the notes
 
 
 def _classify(t: str, prev_context: bool, next_tok: str | None) -> str:
@@ -263,6 +270,7 @@ def _digit_homophones(toks: list[_Tok]) -> None:
         if low in _DIGIT_HOMOPHONES and digit(toks[i - 1]) and digit(toks[i + 1]):
             toks[i].text = _DIGIT_HOMOPHONES[low]
             toks[i].note = f"'{low}' heard as '{_DIGIT_HOMOPHONES[low]}' between digits"
+            toks[i].factor = _RUN_HOMOPHONE_FACTOR
 
 
 def _rewrite(words: list[str]) -> list[_Out]:
@@ -357,7 +365,7 @@ def _render_run(toks: list[_Tok], run: list[int], context: bool) -> list[_Out]:
         (context and numbers)
     if not code_like or len(run) == 1 and kinds[0] in ("letter", "mixed", "digits"):
         return [_Out(toks[k].raw if _tok_is_whole_word(toks, k) else toks[k].text, [toks[k].word]) for k in run]
-    text, notes = "", []
+    text, notes, factor = "", [], 1.0
     pending: list[str] = []
 
     def flush() -> None:
@@ -370,6 +378,7 @@ def _render_run(toks: list[_Tok], run: list[int], context: bool) -> list[_Out]:
         t = toks[k]
         if t.note:
             notes.append(t.note)
+            factor *= t.factor
         if t.kind in ("num", "digits") or (t.kind == "other" and t.text.lower() == "and"):
             pending.append(t.text)
             continue
@@ -386,7 +395,7 @@ def _render_run(toks: list[_Tok], run: list[int], context: bool) -> list[_Out]:
         text += last.raw.rstrip()[-1]
     words = sorted({toks[k].word for k in run})
     original = " ".join({toks[k].word: toks[k].raw for k in run}.values())
-    return [_Out(text, words, rewritten=True, notes=notes, original=original)]
+    return [_Out(text, words, rewritten=True, notes=notes, original=original, factor=factor)]
 
 
 def _mark_soundalikes(toks: list[_Tok]) -> None:
@@ -414,6 +423,7 @@ def _mark_soundalikes(toks: list[_Tok]) -> None:
             repl, kind = ".", "point"
         if repl:
             t.note = f'"{t.text}" taken as "{repl}" (sounds alike)'
+            t.factor = _SOUNDALIKE_FACTOR
             t.text, t.kind = repl, kind
 
 
@@ -490,6 +500,7 @@ def read_spoken_codes(transcript: Transcript, known_keys: Mapping[str, set[str]]
             o_idx = k
             widx = [i for o in outs[o_idx[0]:o_idx[1]] for i in o.words]
             notes = [n for o in outs[o_idx[0]:o_idx[1]] for n in o.notes]
+            factor = math.prod(o.factor for o in outs[o_idx[0]:o_idx[1]])
             known = _known(known_keys, c.family, c.code)
             if notes and not known:
                 continue  # sound-alike guesses must be confirmed by the KB
@@ -501,7 +512,7 @@ def read_spoken_codes(transcript: Transcript, known_keys: Mapping[str, set[str]]
                 continue
             ws = [words[i] for i in widx]
             p = sum(w.prob for w in ws) / len(ws) if ws else (sum(mean_p) / len(mean_p) if mean_p else 1.0)
-            conf = c.confidence * (0.5 + 0.5 * p) * (_SOUNDALIKE_FACTOR if notes else 1.0)
+            conf = c.confidence * (0.5 + 0.5 * p) * factor
             c = replace(c, confidence=max(0.0, min(1.0, conf)), repairs=list(c.repairs) + notes)
             sc = SpokenCode(c, ws[0].start_s if ws else seg.start_s, ws[-1].end_s if ws else seg.end_s,
                             [w.text for w in ws], " ".join(w.text for w in ws))

@@ -177,3 +177,17 @@ def test_digit_homophones_inside_a_spelled_digit_run():
     assert normalise_spoken("My car is as P zero four to zero.") == "My car is as P0420."
     assert "425" not in normalise_spoken("code 4 to 5 minutes")
     assert normalise_spoken("I want to go for a walk") == "I want to go for a walk"
+
+
+def test_digit_homophone_in_a_run_costs_less_than_a_soundalike_letter(keys):
+    """'to' between two spelled digits is almost surely 'two'; 'the' before a number is
+    only perhaps 'E'.  The first keeps a presentable confidence, the second does not."""
+    kk, can = keys
+    run = codes_from_transcript(_transcript("My car scanner says P zero four to zero.", prob=0.7), kk, can)
+    plain = codes_from_transcript(_transcript("My car scanner says P zero four two zero.", prob=0.7), kk, can)
+    letter = codes_from_transcript(_transcript("My washer shows the 21.", prob=0.7), kk, can)
+    assert [c.candidate.code for c in run] == ["P0420"]
+    ratio = run[0].candidate.confidence / plain[0].candidate.confidence
+    assert 0.85 <= ratio < 1.0
+    assert any("between digits" in n for n in run[0].candidate.repairs)
+    assert letter[0].candidate.confidence / plain[0].candidate.confidence < 0.7
