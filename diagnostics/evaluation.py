@@ -17,6 +17,14 @@ Metrics (per file; the presented answer of a file with one expected code is its 
 - abstentions: photos with an expected code where nothing was presented (the product
   asked for a retake instead of guessing);
 - false-positive photos: photos where a wrong code was presented.
+
+Lit indicators (optional ``lights`` column, ``;`` between lights): every light that should
+be seen, written ``oil_pressure:red`` (tell-tale class and colour; ``unknown:amber`` for an
+unrecognised symbol) or ``led:internet:red:steady`` / ``led:lan:off`` / ``led:all:off``
+(status lights; :func:`diagnostics.telltales.light_key`).  A light found counts as right
+when the same key is expected (class and colour, or label, colour and state); per class
+(``oil_pressure``, ``unknown``, ``led:internet``): precision = right / found, recall =
+right / expected.  Rows with an empty ``lights`` cell expect no light.
 """
 
 from __future__ import annotations
@@ -58,6 +66,8 @@ class EvalRow:
     kind: str = "image"
     transcript: str = ""
     wer: float | None = None
+    lights_expected: list[str] | None = None
+    lights_found: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -73,6 +83,9 @@ class EvalReport:
     median_seconds: float
     by_kind: dict[str, float] = field(default_factory=dict)
     mean_wer: float | None = None
+    lights: dict[str, dict[str, float]] = field(default_factory=dict)
+    lights_precision: float | None = None
+    lights_recall: float | None = None
 
     def summary(self) -> str:
         """Human-readable multi-line summary."""
@@ -88,6 +101,12 @@ class EvalReport:
         ]
         if self.mean_wer is not None:
             lines.append(f"speech word error rate (mean over files with a transcript): {self.mean_wer:.1%}")
+        if self.lights_precision is not None:
+            lines.append(f"lights precision: {self.lights_precision:.1%}  recall: {self.lights_recall:.1%}")
+            lines.append(f"  {'class':<24} {'found':>5} {'expected':>8} {'right':>5} {'precision':>9} {'recall':>7}")
+            for cls, m in sorted(self.lights.items()):
+                lines.append(f"  {cls:<24} {int(m['found']):>5} {int(m['expected']):>8} {int(m['tp']):>5} "
+                             f"{m['precision']:>9.1%} {m['recall']:>7.1%}")
         return "\n".join(lines)
 
 
@@ -135,11 +154,53 @@ def is_expected_code(expected: str, known: dict[str, set[str]]) -> bool:
     return all(match_key(c) in keys or extract_from_text(c, known) for c in codes)
 
 
+def lights_of(result) -> list[str]:
+    """Light keys (:func:`diagnostics.telltales.light_key`) of the ``{"kind": "light"}``
+    evidence items of a :class:`~diagnostics.schema.MediaResult`, each once, in order."""
+    from .telltales import light_key
+
+    keys = [light_key(e.get("code", "")) for e in result.events if isinstance(e, dict) and e.get("kind") == "light"]
+    return list(dict.fromkeys(k for k in keys if k))
+
+
+def lights_scores(rows: list[EvalRow]) -> tuple[dict[str, dict[str, float]], float | None, float | None]:
+    """Per-class and overall precision / recall of lights over the rows that have a
+    ``lights`` column (see module doc).  Returns ``(per class, precision, recall)``;
+    ``({}, None, None)`` when no row has one."""
+    from .telltales import light_class
+
+    scored = [r for r in rows if r.lights_expected is not None]
+    if not scored:
+        return {}, None, None
+    per: dict[str, dict[str, float]] = {}
+    tp_all = found_all = exp_all = 0
+    for r in scored:
+        want = [k.strip().lower() for k in r.lights_expected if k.strip()]
+        got = list(r.lights_found)
+        left = list(want)
+        for k in got:
+            m = per.setdefault(light_class(k), {"tp": 0, "found": 0, "expected": 0})
+            m["found"] += 1
+            if k in left:
+                left.remove(k)
+                m["tp"] += 1
+                tp_all += 1
+        for k in want:
+            per.setdefault(light_class(k), {"tp": 0, "found": 0, "expected": 0})["expected"] += 1
+        found_all += len(got)
+        exp_all += len(want)
+    for m in per.values():
+        m["precision"] = m["tp"] / m["found"] if m["found"] else 1.0
+        m["recall"] = m["tp"] / m["expected"] if m["expected"] else 1.0
+    return per, (tp_all / found_all if found_all else 1.0), (tp_all / exp_all if exp_all else 1.0)
+
+
 def evaluate_manifest(manifest: str | Path, pipeline, *, progress: Callable[[float, str], None] | None = None) -> EvalReport:
     """Run ``pipeline`` over every manifest file (photos, videos, voice notes) and score it
     (see module doc; several expected codes are separated by ``;``, and then the file is
     right when exactly those codes are presented).  A ``transcript`` column, when filled,
-    gives the speech word error rate.
+    gives the speech word error rate; a ``lights`` column, the lights' per-class precision
+    and recall (:func:`lights_scores`).
 
     Raises:
         ManifestError: unreadable manifest (missing files are scored as errors).
@@ -153,11 +214,14 @@ def evaluate_manifest(manifest: str | Path, pipeline, *, progress: Callable[[flo
             progress(i / max(len(rows), 1), f"{row.path.name} ({i + 1}/{len(rows)})")
         want = expected_codes(row.expected)
         is_code = is_expected_code(row.expected, known)
+        lights = row.extra.get("lights")
+        want_lights = None if lights is None else [k for k in lights.split(";") if k.strip()]
         t0 = time.perf_counter()
         try:
             data = row.path.read_bytes()
         except OSError as exc:
-            out.append(EvalRow(str(row.path), row.expected, is_code, [], [], False, False, is_code, 0.0, str(exc)))
+            out.append(EvalRow(str(row.path), row.expected, is_code, [], [], False, False, is_code, 0.0, str(exc),
+                               lights_expected=want_lights))
             expected_n += len(want) if is_code else 0
             continue
         res = pipeline.analyse_file(row.path.name, data)
@@ -187,13 +251,14 @@ def evaluate_manifest(manifest: str | Path, pipeline, *, progress: Callable[[flo
 
             wer = word_error_rate(ref, res.transcript)
         out.append(EvalRow(str(row.path), row.expected, is_code, codes, readings, correct, fp, abstained, secs,
-                           res.error, res.kind, res.transcript, wer))
+                           res.error, res.kind, res.transcript, wer, want_lights, lights_of(res)))
     if progress:
         progress(1.0, "done")
     kinds: dict[str, list[bool]] = {}
     for r in out:
         kinds.setdefault(r.kind, []).append(r.correct)
     wers = [r.wer for r in out if r.wer is not None]
+    per_light, light_p, light_r = lights_scores(out)
     return EvalReport(
         rows=out,
         accuracy=sum(r.correct for r in out) / max(len(out), 1),
@@ -204,4 +269,7 @@ def evaluate_manifest(manifest: str | Path, pipeline, *, progress: Callable[[flo
         median_seconds=statistics.median([r.seconds for r in out]) if out else 0.0,
         by_kind={k: sum(v) / len(v) for k, v in kinds.items()},
         mean_wer=sum(wers) / len(wers) if wers else None,
+        lights=per_light,
+        lights_precision=light_p,
+        lights_recall=light_r,
     )

@@ -9,10 +9,13 @@ Stages for a photo, in order (each visible in :meth:`Pipeline.analyse_image`):
 4. fuse        group readings by spot, vote across engines
 5. extract     code grammars + look-alike repair against the knowledge base
 6. gate        quality metrics; unsure codes are held back, with a retake hint
-7. rank        knowledge-base lookup, ranked suggestions with reasons
+7. lights      lit indicators: car tell-tales (symbol classifier) and router status
+               lights (labels read beside them), as findings (:mod:`diagnostics.telltales`)
+8. rank        knowledge-base lookup, ranked suggestions with reasons (lights by severity)
 
 Videos and sound take their own paths (chosen by content in :meth:`Pipeline.analyse_file`):
-:mod:`diagnostics.video` runs stages 2-6 on key frames and adds blink codes, and
+:mod:`diagnostics.video` runs stages 2-6 on key frames and adds blink codes (named
+after the printed label beside the light when there is one, ``LED:INTERNET:RED:STEADY``), and
 :mod:`diagnostics.audio` decodes speech, spoken codes and beeps (a video's audio track too).
 When a case has no code but describes symptoms, the symptom search
 (:mod:`diagnostics.knowledge.symptoms`) feeds the ranking.
@@ -73,6 +76,8 @@ class Pipeline:
         self.engine_notes = notes
         self._speech = None  # loaded on first voice note (speech_engine)
         self._symptoms = None  # built on first symptom search (_symptom_search)
+        self._classifier = None  # tell-tale symbol classifier, loaded on first use (telltale_classifier)
+        self._classifier_error: EngineError | None = None
 
     # ------------------------------------------------------------------ case
     def diagnose(self, files: Sequence[tuple[str, bytes]], *, progress: ProgressFn | None = None, text: str = "") -> Diagnosis:
@@ -140,6 +145,11 @@ class Pipeline:
             return MediaResult(name=name, kind="video", error=exc.user_message, hint=exc.hint,
                                seconds=time.perf_counter() - t0)
         result = v.to_media_result()
+        if v.frames and self.kb is not None:
+            from .telltales import label_blinking_lights
+
+            known, _ = self._known_keys(result.notes)
+            result.notes += label_blinking_lights(result.candidates, [ev.result for ev in v.frames], known)
         result.duration_s = round(v.seconds_analysed, 3)
         result.key_frames = list(v.key_frames)
         result.timeline = [{"start_s": round(float(a), 2), "end_s": round(float(b), 2), "what": what, "source": "video"}
@@ -187,6 +197,32 @@ class Pipeline:
             self._speech = self.engines.get("speech") or WhisperEngine(os.environ.get("TELLTALE_WHISPER_MODEL") or None)
         return self._speech
 
+    def telltale_classifier(self):
+        """The tell-tale symbol classifier (:mod:`diagnostics.engines.telltale_classifier`),
+        loaded on first use from ``settings.telltale_classifier_dir`` (default: the shipped
+        ``models/telltale-classifier``); tests inject one as ``engines["telltale_classifier"]``.
+
+        Raises:
+            EngineError: the model is missing or cannot be loaded (remembered: not retried
+                on every photo).
+        """
+        if self._classifier is None:
+            injected = self.engines.get("telltale_classifier")
+            if injected is not None:
+                self._classifier = injected
+            elif self._classifier_error is not None:
+                raise self._classifier_error
+            else:
+                from .engines.telltale_classifier import TransformersTelltaleClassifier, default_telltale_classifier
+
+                try:
+                    d = self.settings.telltale_classifier_dir
+                    self._classifier = TransformersTelltaleClassifier(d) if d else default_telltale_classifier()
+                except EngineError as exc:
+                    self._classifier_error = exc
+                    raise
+        return self._classifier
+
     def analyse_photo_file(self, name: str, data: bytes) -> MediaResult:
         """Analyse one still image; errors become ``MediaResult.error`` with a hint."""
         from .ingest import load_image
@@ -210,8 +246,14 @@ class Pipeline:
         return result
 
     # ----------------------------------------------------------------- image
-    def analyse_image(self, rgb: np.ndarray, name: str = "") -> MediaResult:
-        """Run stages 2-6 on an upright ``(H, W, 3) uint8 RGB`` image.
+    def analyse_image(self, rgb: np.ndarray, name: str = "", *, lights: bool | None = None) -> MediaResult:
+        """Run stages 2-7 on an upright ``(H, W, 3) uint8 RGB`` image.
+
+        Args:
+            rgb: the image.
+            name: file name (or ``"clip.mp4 @ 2.4 s"`` for a video frame).
+            lights: run stage 7 (lit indicators); ``None``: ``settings.lights``.  The video
+                path turns it off for key frames (it tracks lights over time instead).
 
         Returns:
             :class:`MediaResult` (suggestions are made per case by :meth:`diagnose`).
@@ -228,6 +270,16 @@ class Pipeline:
         candidates = _resolve_overlaps(candidates, known)
         candidates = [c for c in candidates if not _unit_beside(c, raw)]
         q, presented, held = self._gate(rgb, work, candidates, readings, regions)  # 6. gate
+        events: list[dict] = []
+        if self.settings.lights if lights is None else lights:                    # 7. lights
+            found = self._lights(rgb, readings, raw, presented + held, name, notes)
+            events = found.events
+            if found.label_boxes:  # a status-light label read as a code (DSL as 0SL) is not one
+                presented = [c for c in presented if not found.is_label(c)]
+                held = [c for c in held if not found.is_label(c)]
+            if found.candidates:
+                presented += found.candidates
+                _light_quality(q, found.candidates)
         if held and not presented:
             notes.append("A code may be visible but could not be read with confidence; it is not shown as a finding.")
         return MediaResult(
@@ -240,6 +292,7 @@ class Pipeline:
             quality=q,
             notes=sorted(set(notes), key=notes.index),
             image=rgb,
+            events=events,
         )
 
     def _detect(self, rgb: np.ndarray, notes: list[str]) -> tuple[list[TextReading], list[Region], np.ndarray]:
@@ -335,6 +388,18 @@ class Pipeline:
             q.retake_hint = quality_mod.retake_hint(q.issues[-1:])
         return q, presented, held
 
+    def _lights(self, rgb, readings, raw, codes, name, notes):
+        """Stage 7: lit indicators as findings (:class:`diagnostics.telltales.LightsStage`);
+        returns its :class:`~diagnostics.telltales.LightsResult`."""
+        from .telltales import LightsStage
+
+        known, _ = self._known_keys(notes)
+        stage = LightsStage(self.telltale_classifier, min_score=self.settings.telltale_min_score,
+                            min_confidence=self.settings.min_code_confidence)
+        found = stage.analyse(rgb, readings=readings, raw=raw, codes=codes, known=known, source=name)
+        notes.extend(found.notes)
+        return found
+
     # --------------------------------------------------------------- helpers
     @staticmethod
     def _run(engine, crop: np.ndarray, notes: list[str]) -> list[TextReading]:
@@ -364,6 +429,16 @@ class Pipeline:
 
         known, canonical = self._known_keys([])
         return extract_from_text(text, known, source="customer text", engines=("typed text",), canonical=canonical)
+
+
+def _light_quality(q, lights: list[CodeCandidate]) -> None:
+    """Photo quality when lights answered the photo: no display and a dark picture are what
+    an instrument cluster or a router looks like, and a lamp's glow and clipped core are not
+    blur or glare, so those tags (measured for displays) are dropped; a symbol too blurred
+    to name is reported as unrecognised, and that entry asks for a closer photo.  Changes ``q``."""
+    if lights:
+        q.issues = [i for i in q.issues if i not in ("no_display", "too_small", "underexposed", "blur", "glare")]
+        q.retake_hint = quality_mod.retake_hint(q.issues)
 
 
 def _rivals(a: CodeCandidate, b: CodeCandidate) -> bool:

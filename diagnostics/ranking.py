@@ -4,7 +4,9 @@ Confidence of a suggestion = reading confidence x match quality (code 1.0, displ
 alias 0.97) x scope factor (a brand named in the customer's text or read on the
 photo raises it; several brands sharing a code and nothing to choose lowers it).
 A code not in the knowledge base is reported as such and queued as unmapped; no fix
-is ever invented for it.
+is ever invented for it.  Lit indicators (car tell-tales, router status lights) rank
+before codes, by colour first (red > amber > green / blue / white, ISO 2575 / UN R121)
+and then by the entry's severity.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import re
 from .errors import DiagnosticsError
 from .knowledge.keys import match_key
 from .schema import CodeCandidate, Diagnosis, KBEntry, MediaResult, Suggestion
+from .telltales import light_order
 
 BRAND_BOOST = 1.15
 APPLIANCE_BOOST = 1.1
@@ -109,7 +112,9 @@ def rank(media: list[MediaResult], kb, *, customer_text: str = "", text_candidat
             unmapped.append(cand)
             try:
                 if kb is not None:
-                    kb.record_unmapped(cand.code, cand.family, cand.text_as_read, cand.source)
+                    thumb = _unmapped_thumbnail(media, cand)
+                    kb.record_unmapped(cand.code, cand.family, cand.text_as_read, cand.source,
+                                       **({"thumbnail": thumb} if thumb else {}))
             except DiagnosticsError:
                 pass
             continue
@@ -146,7 +151,9 @@ def rank(media: list[MediaResult], kb, *, customer_text: str = "", text_candidat
             suggestions.append(Suggestion(e, round(min(conf, 0.99), 3), reasons, cand, deciding if multi else ""))
     if not suggestions and symptom_search is not None:
         suggestions += _symptom_suggestions(media, customer_text, symptom_search)
-    suggestions.sort(key=lambda s: -s.confidence)
+    # lights (tell-tales, status lights) first, most urgent colour first (red > amber > others),
+    # then by the entry's severity; codes by confidence (diagnostics.telltales.light_order)
+    suggestions.sort(key=lambda s: light_order(s.candidate.code, s.entry.severity, s.confidence))
     ask = ""
     if not suggestions and not unmapped:
         shown = [r.text for m in media for r in m.readings if r.kind == "seven_segment" and r.confidence >= 0.8
@@ -163,6 +170,20 @@ def rank(media: list[MediaResult], kb, *, customer_text: str = "", text_candidat
             "and the make and model of the appliance."
         )
     return Diagnosis(media=media, suggestions=suggestions, unmapped=unmapped, ask_customer=ask)
+
+
+def _unmapped_thumbnail(media: list[MediaResult], cand: CodeCandidate) -> bytes | None:
+    """Small JPEG around an unmapped code read on a photo (for the curators' queue); ``None``
+    for codes from video, sound or text."""
+    from .knowledge.unmapped import make_thumbnail
+
+    for m in media:
+        if m.image is not None and cand.bbox and m.kind == "image" and cand.source == m.name:
+            try:
+                return make_thumbnail(m.image, cand.bbox)
+            except DiagnosticsError:
+                return None
+    return None
 
 
 def _symptom_suggestions(media, customer_text, search) -> list[Suggestion]:

@@ -11,6 +11,10 @@ from __future__ import annotations
 import re
 
 from .schema import Diagnosis
+from .telltales import light_name, parse_light_code
+
+MAX_LIGHTS_IN_REPLY = 4
+"""Most lights explained in one reply (the most urgent ones; the agent sees them all)."""
 
 _T = {
     "en": {
@@ -21,6 +25,9 @@ _T = {
         "nothing": "We could not read a code from what you sent. {ask}",
         "symptom": "From what you describe, this sounds like it could be a {title} problem. To be sure, could you send a photo of the display showing any code or flashing lights?",
         "async": "We'll reply here as soon as we can; it may take a few hours. If anything changes, just add it to this chat so the next agent has the full picture.",
+        "lights": "In your {what} we can see {n} lights on; here is what each one means, most urgent first.",
+        "light": "In your {what} we can see this light:",
+        "unmapped_light": "We can see the {name} in your {what}, but we need to check what it means for your model. Could you tell us the make and model?",
         "photo": "photo",
         "photos": "photos",
         "video": "video",
@@ -36,6 +43,9 @@ _T = {
         "nothing": "No hemos podido leer un código en lo que nos envió. {ask}",
         "symptom": "Por lo que nos describe, podría tratarse de un problema de este tipo: {title}. Para confirmarlo, ¿podría enviarnos una foto de la pantalla con el código o las luces que parpadean?",
         "async": "Le responderemos aquí lo antes posible; puede tardar unas horas. Si algo cambia, añádalo a este chat para que el siguiente agente tenga toda la información.",
+        "lights": "En su {what} vemos {n} luces encendidas; le explicamos qué significa cada una, de la más urgente a la menos.",
+        "light": "En su {what} vemos esta luz:",
+        "unmapped_light": "Vemos una luz en su {what}, pero necesitamos comprobar qué significa en su modelo. ¿Podría indicarnos la marca y el modelo?",
         "photo": "foto",
         "photos": "fotos",
         "video": "vídeo",
@@ -74,6 +84,22 @@ def _to_customer(text: str) -> str:
     return text
 
 
+def _lights_parts(diagnosis: Diagnosis, language: str, t: dict[str, str], what: str) -> list[str]:
+    """Paragraphs for lit indicators: how many lights, then each light's customer text from
+    the knowledge base, most urgent first (the suggestions are already in that order)."""
+    seen: set[str] = set()
+    bodies = []
+    for s in diagnosis.suggestions:
+        if not parse_light_code(s.candidate.code) or s.candidate.code in seen:
+            continue
+        seen.add(s.candidate.code)
+        body = s.entry.reply_es if language == "es" and s.entry.reply_es else s.entry.reply_en
+        bodies.append(body)
+    n = len(bodies)
+    intro = t["light"].format(what=what) if n == 1 else t["lights"].format(what=what, n=n)
+    return [intro] + bodies[:MAX_LIGHTS_IN_REPLY]
+
+
 def compose_reply(diagnosis: Diagnosis, language: str = "en") -> str:
     """Draft a customer reply.
 
@@ -90,6 +116,8 @@ def compose_reply(diagnosis: Diagnosis, language: str = "en") -> str:
     if diagnosis.suggestions and "symptom search" in diagnosis.suggestions[0].candidate.engines:
         top = diagnosis.suggestions[0]
         parts.append(t["symptom"].format(title=top.entry.title.lower()))
+    elif diagnosis.suggestions and parse_light_code(diagnosis.suggestions[0].candidate.code):
+        parts += _lights_parts(diagnosis, language, t, what)
     elif diagnosis.suggestions:
         top = diagnosis.suggestions[0]
         parts.append(t["read"].format(code=top.candidate.code, what=what))
@@ -98,6 +126,8 @@ def compose_reply(diagnosis: Diagnosis, language: str = "en") -> str:
             parts.append(t["several"])
         else:
             parts.append(body)
+    elif diagnosis.unmapped and parse_light_code(diagnosis.unmapped[0].code):
+        parts.append(t["unmapped_light"].format(name=light_name(diagnosis.unmapped[0].code), what=what))
     elif diagnosis.unmapped:
         parts.append(t["unmapped"].format(code=diagnosis.unmapped[0].code))
     else:

@@ -23,8 +23,9 @@ FAMILY_APPLIANCE = "appliance"
 FAMILY_PRINTER = "printer"
 FAMILY_OBD2 = "obd2"  # SAE J2012 diagnostic trouble codes
 FAMILY_WINDOWS = "windows_stop"  # Windows bug check (stop) codes
-FAMILY_ROUTER = "router"
-FAMILIES = (FAMILY_APPLIANCE, FAMILY_PRINTER, FAMILY_OBD2, FAMILY_WINDOWS, FAMILY_ROUTER)
+FAMILY_ROUTER = "router"  # connection error codes, and router/modem status lights (LED:<LABEL>:<COLOUR>:<STATE>)
+FAMILY_TELLTALE = "telltale"  # car tell-tales (ISO 2575 symbols): TELLTALE:<CLASS>:<COLOUR>, see diagnostics.telltales
+FAMILIES = (FAMILY_APPLIANCE, FAMILY_PRINTER, FAMILY_OBD2, FAMILY_WINDOWS, FAMILY_ROUTER, FAMILY_TELLTALE)
 
 
 @dataclass

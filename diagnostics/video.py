@@ -206,8 +206,8 @@ def analyse_video(name: str, data: bytes, pipeline, settings: Settings | None = 
     Args:
         name: file name (used in every candidate's ``source``).
         data: the file's bytes.
-        pipeline: a :class:`diagnostics.pipeline.Pipeline` (``analyse_image(rgb, name=)``
-            and ``kb`` are used).
+        pipeline: a :class:`diagnostics.pipeline.Pipeline` (``analyse_image(rgb, name=, lights=False)``:
+            key frames skip the lit-indicator stage; and ``kb`` are used).
         settings: limits and ``min_code_confidence`` (default: ``pipeline.settings``).
         progress: ``progress(fraction in [0, 1], message)`` callback.
         max_seconds: seconds of video analysed (longer clips: the start, with a note).
@@ -306,7 +306,7 @@ def _read_frames(out: VideoResult, sel: Selection, pipeline, name: str, max_fram
         sf = states[si].frames[rank]
         report(0.4 + 0.55 * n_done / max(1, total), f"Reading frame at {sf.t:.1f} s")
         try:
-            res = pipeline.analyse_image(sf.image, name=f"{name} @ {sf.t:.1f} s")
+            res = pipeline.analyse_image(sf.image, name=f"{name} @ {sf.t:.1f} s", lights=False)
         except DiagnosticsError as exc:
             out.notes.append(f"Frame at {sf.t:.1f} s could not be read: {exc.user_message}")
             continue
@@ -321,7 +321,7 @@ def _read_frames(out: VideoResult, sel: Selection, pipeline, name: str, max_fram
                 break
             report(0.9, f"Reading frame at {sf.t:.1f} s (second opinion)")
             try:
-                res = pipeline.analyse_image(sf.image, name=f"{name} @ {sf.t:.1f} s")
+                res = pipeline.analyse_image(sf.image, name=f"{name} @ {sf.t:.1f} s", lights=False)
             except DiagnosticsError as exc:
                 out.notes.append(f"Frame at {sf.t:.1f} s could not be read: {exc.user_message}")
                 continue

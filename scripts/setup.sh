@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SYSTEM_PACKAGES=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa fonts-dseg fonts-dejavu-core fonts-liberation ssocr chromium
-                 ffmpeg espeak-ng sox libvo-amrwbenc0)
+                 ffmpeg espeak-ng sox libvo-amrwbenc0 libcairo2)
 missing=()
 for p in "${SYSTEM_PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

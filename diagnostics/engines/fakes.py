@@ -32,3 +32,35 @@ class CrashingEngine:
 
     def read(self, rgb: np.ndarray) -> list[TextReading]:
         raise EngineError("This engine always fails (test double).")
+
+
+class FakeTelltaleClassifier:
+    """A :class:`~diagnostics.engines.telltale_classifier.TelltaleClassifier` stand-in.
+
+    Returns the scripted labels in turn (cycling), each with ``score``; ``"unknown"`` and
+    the 23 tell-tale class names are allowed. Records how many crops it was given.
+    """
+
+    def __init__(self, labels: list[str], score: float = 0.97):
+        from .telltale_classifier import CLASSES
+
+        bad = [x for x in labels if x not in CLASSES]
+        if bad or not labels:
+            raise ValueError(f"FakeTelltaleClassifier: unknown labels {bad}")
+        self.labels = tuple(CLASSES)
+        self._script = list(labels)
+        self._score = float(score)
+        self.calls = 0
+        self.crops_seen = 0
+
+    def classify(self, crops):
+        from .telltale_classifier import SymbolPrediction, check_crop
+
+        out = []
+        for c in crops:
+            check_crop(c)
+            lab = self._script[self.crops_seen % len(self._script)]
+            self.crops_seen += 1
+            out.append(SymbolPrediction(lab, self._score, ((lab, self._score),)))
+        self.calls += 1
+        return out

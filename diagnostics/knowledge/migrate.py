@@ -14,7 +14,7 @@ from alembic.config import Config
 from sqlalchemy.engine import Engine
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-HEAD_REVISION = "0001"
+HEAD_REVISION = "0002_curation"
 _LOCK = threading.Lock()  # Alembic's ``context`` proxy is process-global: one migration at a time
 
 

@@ -18,23 +18,24 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, event, func, or_, select, text, update
+from sqlalchemy import create_engine, delete, event, func, or_, select, text, union, update
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..config import Settings
-from ..errors import DiagnosticsError, KnowledgeBaseError, ValidationError
+from ..errors import DiagnosticsError, EditConflict, KnowledgeBaseError, ValidationError
 from ..schema import KBEntry
 from .keys import match_key
 from .migrate import upgrade_to_head
-from .models import Alias, Entry, EntryVersion, UnmappedCode, utcnow
+from .models import Alias, Entry, EntryVersion, UnmappedCode, UnmappedExample, utcnow
 from .seeding import SEED_DIR, load_seed_entries
 from .validation import normalise_entry
 
 SEED_AUTHOR = "seed"
 _ENTRY_FIELDS = ("code", "family", "brand", "appliance", "model_scope", "title", "meaning", "causes",
-                 "steps", "safety", "severity", "technician", "reply_en", "reply_es", "source", "verified")
+                 "steps", "safety", "severity", "technician", "reply_en", "reply_es", "reply_missing", "source",
+                 "verified")
 
 
 def _iso(dt: datetime | None) -> str:
@@ -48,6 +49,7 @@ def _iso(dt: datetime | None) -> str:
 def _snapshot(e: Entry) -> dict[str, Any]:
     d = {f: getattr(e, f) for f in _ENTRY_FIELDS}
     d["causes"], d["steps"], d["safety"] = list(e.causes or []), list(e.steps or []), list(e.safety or [])
+    d["reply_missing"] = list(e.reply_missing or [])
     d["aliases"] = [a.alias for a in e.aliases]
     d["id"], d["version"], d["deleted"] = e.id, e.version, bool(e.deleted)
     return d
@@ -64,6 +66,22 @@ def _to_kbentry(e: Entry) -> KBEntry:
     )
 
 
+def snapshot_of(e: Entry) -> dict[str, Any]:
+    """The JSON snapshot of an ORM entry as history stores it (fields, ``aliases``, ``id``,
+    ``version``, ``deleted``)."""
+    return _snapshot(e)
+
+
+def to_kbentry(e: Entry) -> KBEntry:
+    """A detached :class:`~diagnostics.schema.KBEntry` copy of an ORM entry."""
+    return _to_kbentry(e)
+
+
+def iso_utc(dt: datetime | None) -> str:
+    """ISO-8601 UTC text of a stored time (SQLite returns naive UTC datetimes); "" for ``None``."""
+    return _iso(dt)
+
+
 class KnowledgeBase:
     """Error-code knowledge base over SQLAlchemy.
 
@@ -78,6 +96,8 @@ class KnowledgeBase:
         self._url_label = url_label or engine.url.render_as_string(hide_password=True)
         self._keys_lock = threading.Lock()
         self._key_cache: tuple[dict[str, set[str]], dict[str, str]] | None = None
+        # unmapped-code thumbnails older than this are deleted (Settings.unmapped_retention_days)
+        self.thumbnail_retention_days = 30
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -113,6 +133,7 @@ class KnowledgeBase:
         except (OSError, SQLAlchemyError, ImportError) as exc:
             raise KnowledgeBaseError(f"The knowledge base at {label} could not be opened.", detail=str(exc)) from exc
         kb = cls(engine, url_label=label)
+        kb.thumbnail_retention_days = int(getattr(settings, "unmapped_retention_days", 30))
         try:
             upgrade_to_head(engine)
         except Exception as exc:  # alembic raises several unrelated types
@@ -145,6 +166,26 @@ class KnowledgeBase:
         except SQLAlchemyError as exc:
             raise KnowledgeBaseError(f"The knowledge base could not {what} ({self._url_label}).",
                                      detail=str(exc)) from exc
+
+    def transaction(self, what: str = "be read", write: bool = False):
+        """A short transaction for the curation modules (auth, curation, transfer, feedback):
+        ``with kb.transaction("save the entry", write=True) as session: ...`` commits on
+        success and rolls back on any error.
+
+        Args:
+            what: what is being done, for the error message ("could not <what>").
+            write: take SQLite's write lock at BEGIN (writers queue instead of failing).
+
+        Raises:
+            KnowledgeBaseError: the database failed (wrapping ``SQLAlchemyError``);
+                :class:`DiagnosticsError` raised inside passes through unchanged.
+        """
+        return self._session(what, write)
+
+    def invalidate_caches(self) -> None:
+        """Drop cached key tables after a write made outside :meth:`save_entry` (curation,
+        import), so the next lookup and look-alike repair see the change."""
+        self._invalidate()
 
     def seed_if_empty(self, seed_dir: Path = SEED_DIR) -> int:
         """Insert the seed entries when the entries table is empty, in one transaction.
@@ -194,7 +235,8 @@ class KnowledgeBase:
             n = 0
             for i, data in enumerate(load_seed_entries(seed_dir)):
                 clean = _clean_seed(i, data)
-                scope = _scope_key(clean)
+                fam, brand, appliance, _models, key = _scope_key(clean)
+                scope = (fam, brand, appliance, key)  # a seed entry is identified without its model scope
                 if scope in have:
                     continue
                 have.add(scope)
@@ -220,9 +262,11 @@ class KnowledgeBase:
         if not key:
             return []
         with self._session("be searched") as s:
-            alias_ids = select(Alias.entry_id).where(Alias.match_key == key)
-            q = select(Entry).where(Entry.deleted.is_(False),
-                                    or_(Entry.match_key == key, Entry.id.in_(alias_ids)))
+            # ids from both indexes (entries.match_key, aliases.match_key), then rows by primary
+            # key: an OR over the two would make SQLite scan every live entry (10,000 -> 5 ms)
+            ids = union(select(Entry.id).where(Entry.match_key == key),
+                        select(Alias.entry_id).where(Alias.match_key == key))
+            q = select(Entry).where(Entry.id.in_(ids), Entry.deleted.is_(False))
             if family:
                 q = q.where(Entry.family == family)
             rows = s.scalars(q).all()
@@ -386,10 +430,7 @@ class KnowledgeBase:
                 if e is None or e.deleted:
                     raise ValidationError(f"id: there is no knowledge-base entry with id {entry_id}.", detail="id")
                 if expected_version is not None and expected_version != e.version:
-                    raise ValidationError(
-                        f"version: entry {e.code} was changed by {e.updated_by or 'someone'} since you opened it "
-                        f"(you opened version {expected_version}, it is now version {e.version}). "
-                        "Reload it and make your change again.", detail="version")
+                    raise edit_conflict(s, e, expected_version)
                 merged = _snapshot(e)
                 merged.pop("deleted")
                 merged.update({k: v for k, v in data.items() if k != "version"})
@@ -427,14 +468,22 @@ class KnowledgeBase:
                                changed_by=author, changed_at=e.updated_at))
         self._invalidate()
 
-    def record_unmapped(self, code: str, family: str, text_as_read: str, source: str = "") -> None:
+    def record_unmapped(self, code: str, family: str, text_as_read: str, source: str = "",
+                        thumbnail: bytes | None = None) -> None:
         """Count one sighting of a code the knowledge base does not know (upsert by match key).
+
+        A sighting reopens an item that was resolved (its entry was retired since) or
+        dismissed.
 
         Args:
             code: normalised code (``"E77"``); its match key identifies the row.
             family: family guess from the extractor.
             text_as_read: characters as the engine read them (kept as an example, 255 chars max).
             source: media name or channel it came from.
+            thumbnail: optional small JPEG around the code
+                (:func:`diagnostics.knowledge.unmapped.make_thumbnail`); the newest
+                ``MAX_THUMBS_PER_CODE`` per code are kept, none older than
+                :attr:`thumbnail_retention_days`.
 
         Raises:
             ValidationError: ``code`` has no letters or digits.
@@ -444,7 +493,8 @@ class KnowledgeBase:
         if not key:
             raise ValidationError("code: an unmapped code needs letters or digits.", detail="code")
         now = utcnow()
-        values: dict[str, Any] = {"count": UnmappedCode.count + 1, "last_seen": now}
+        values: dict[str, Any] = {"count": UnmappedCode.count + 1, "last_seen": now, "resolved_entry_id": None,
+                                  "resolved_at": None, "resolved_by": "", "dismissed": False}
         if family:
             values["family"] = family[:32]
         if text_as_read:
@@ -461,34 +511,49 @@ class KnowledgeBase:
                         s.add(UnmappedCode(match_key=key[:64], code=code.strip()[:64], family=(family or "")[:32],
                                            count=1, first_seen=now, last_seen=now,
                                            example=(text_as_read or "")[:255], last_source=(source or "")[:255]))
+                        s.flush()
+                    if thumbnail:
+                        self._add_thumbnail(s, key[:64], bytes(thumbnail), source, now)
                 return
             except KnowledgeBaseError as exc:
                 if attempt == 0 and isinstance(exc.__cause__, IntegrityError):
                     continue
                 raise
 
+    def _add_thumbnail(self, s: Session, key: str, jpeg: bytes, source: str, now: datetime) -> None:
+        from .unmapped import MAX_THUMBS_PER_CODE, jpeg_size, prune_thumbnails
+
+        uid = s.scalar(select(UnmappedCode.id).where(UnmappedCode.match_key == key))
+        w, h = jpeg_size(jpeg)
+        s.add(UnmappedExample(unmapped_id=uid, jpeg=jpeg, width=w, height=h, source=(source or "")[:255], seen_at=now))
+        s.flush()
+        keep = select(UnmappedExample.id).where(UnmappedExample.unmapped_id == uid).order_by(
+            UnmappedExample.seen_at.desc(), UnmappedExample.id.desc()).limit(MAX_THUMBS_PER_CODE)
+        s.execute(delete(UnmappedExample).where(UnmappedExample.unmapped_id == uid,
+                                                UnmappedExample.id.not_in(keep.scalar_subquery())))
+        prune_thumbnails(s, self.thumbnail_retention_days, now)
+
     def list_unmapped(self) -> list[dict[str, Any]]:
-        """Unmapped codes, most frequent first.
+        """Open unmapped codes (not yet resolved by an entry or dismissed), most frequent first.
+        Thumbnails and resolved items: :class:`diagnostics.knowledge.unmapped.UnmappedQueue`.
 
         Returns:
             ``[{"code", "match_key", "family", "count", "first_seen", "last_seen",
             "example", "source"}]`` with ISO-8601 UTC times.
         """
         with self._session("be read") as s:
-            q = select(UnmappedCode).order_by(UnmappedCode.count.desc(), UnmappedCode.last_seen.desc())
+            q = select(UnmappedCode).where(UnmappedCode.resolved_entry_id.is_(None), UnmappedCode.dismissed.is_(False))
+            q = q.order_by(UnmappedCode.count.desc(), UnmappedCode.last_seen.desc())
             return [{"code": u.code, "match_key": u.match_key, "family": u.family, "count": u.count,
                      "first_seen": _iso(u.first_seen), "last_seen": _iso(u.last_seen),
                      "example": u.example, "source": u.last_source} for u in s.scalars(q)]
 
     # ------------------------------------------------------------------ helpers
     def _check_scope(self, s: Session, clean: dict[str, Any], own_id: int | None) -> None:
-        q = select(Entry).where(Entry.deleted.is_(False), Entry.match_key == match_key(clean["code"]),
-                                Entry.family == clean["family"])
-        for other in s.scalars(q):
-            if other.id != own_id and _scope_key(_snapshot(other)) == _scope_key(clean):
-                raise ValidationError(
-                    f"code: {clean['code']} already exists for {clean['brand'] or 'this family'} "
-                    f"{clean['appliance']} (entry {other.id}); edit that entry instead.", detail="code")
+        errors = scope_collisions(s, clean, own_id)
+        if errors:
+            field, message = next(iter(errors.items()))
+            raise ValidationError(f"{field}: {message}", detail=field)
 
     @staticmethod
     def _apply(e: Entry, clean: dict[str, Any]) -> None:
@@ -515,6 +580,31 @@ class KnowledgeBase:
         return e
 
 
+def snapshot_from_clean(clean: dict[str, Any], entry_id: int, version: int, deleted: bool) -> dict[str, Any]:
+    """The snapshot :func:`snapshot_of` gives for an entry written from ``clean`` (validated
+    fields) -- for bulk inserts that skip the ORM objects."""
+    d = {f: clean[f] for f in _ENTRY_FIELDS}
+    for f in ("causes", "steps", "safety", "reply_missing"):
+        d[f] = list(d[f] or [])
+    d["aliases"] = list(clean["aliases"])
+    d["id"], d["version"], d["deleted"] = entry_id, version, bool(deleted)
+    return d
+
+
+def entry_columns(clean: dict[str, Any]) -> dict[str, Any]:
+    """Column values of the ``entries`` row for validated fields ``clean`` (match key included;
+    aliases are rows of their own)."""
+    d = {f: clean[f] for f in _ENTRY_FIELDS}
+    d["match_key"] = match_key(clean["code"])
+    return d
+
+
+def apply_fields(e: Entry, clean: dict[str, Any]) -> None:
+    """Copy validated fields (:func:`~diagnostics.knowledge.validation.normalise_entry`
+    output) onto an ORM entry, match key and aliases included."""
+    KnowledgeBase._apply(e, clean)
+
+
 def _clean_seed(i: int, data: dict[str, Any]) -> dict[str, Any]:
     """Validated, normalised seed entry ``i``; an invalid one names itself in the error."""
     try:
@@ -523,8 +613,67 @@ def _clean_seed(i: int, data: dict[str, Any]) -> dict[str, Any]:
         raise KnowledgeBaseError(f"Seed entry {i + 1} ({data.get('code', '?')}) is invalid: {exc.user_message}") from exc
 
 
-def _scope_key(d: dict[str, Any]) -> tuple[str, str, str, str]:
-    return (d["family"], d["brand"].strip().lower(), d["appliance"].strip().lower(), match_key(d["code"]))
+def _scope_key(d: dict[str, Any]) -> tuple[str, str, str, str, str]:
+    return (d["family"], d["brand"].strip().lower(), d["appliance"].strip().lower(),
+            (d.get("model_scope") or "").strip().lower(), match_key(d["code"]))
+
+
+def scope_of(d: dict[str, Any]) -> tuple[str, str, str, str]:
+    """An entry's scope: ``(family, brand, appliance, model scope)``, lower-case, stripped.
+    Codes and aliases are unique within a scope; an empty model scope means every model of
+    that brand and appliance, so it overlaps every model scope (see :func:`scope_collisions`)."""
+    return _scope_key(d)[:4]
+
+
+def scope_collisions(s: Session, clean: dict[str, Any], own_id: int | None) -> dict[str, str]:
+    """``{field: message}`` when ``clean``'s code or an alias is already the code or an alias
+    of another live entry in an overlapping scope (same family, brand and appliance; same
+    model scope, or either one empty = all models); empty when none.  ``own_id`` (the entry being edited) is not a collision with itself."""
+    code_key = match_key(clean["code"])
+    alias_keys = {match_key(a): a for a in clean.get("aliases", [])}
+    keys = {code_key, *alias_keys}
+    fam, brand, appliance, models = scope_of(clean)
+    alias_ids = select(Alias.entry_id).where(Alias.match_key.in_(keys))
+    q = select(Entry).where(Entry.deleted.is_(False), Entry.family == fam,
+                            func.lower(func.trim(Entry.brand)) == brand,
+                            func.lower(func.trim(Entry.appliance)) == appliance,
+                            or_(Entry.match_key.in_(keys), Entry.id.in_(alias_ids)))
+    if models:  # an entry without a model scope covers every model, so it overlaps any model scope
+        q = q.where(or_(func.lower(func.trim(Entry.model_scope)) == models, func.trim(Entry.model_scope) == ""))
+    if own_id is not None:
+        q = q.where(Entry.id != own_id)
+    errors: dict[str, str] = {}
+    where = " ".join(p for p in (clean["brand"], clean["appliance"], clean.get("model_scope", "")) if p) or clean["family"]
+    for other in s.scalars(q.order_by(Entry.id)):
+        theirs = {other.match_key} | {a.match_key for a in other.aliases}
+        if code_key in theirs and "code" not in errors:
+            errors["code"] = (f"{clean['code']} already exists for {where} (entry {other.id}, {other.code}); "
+                              "edit that entry instead")
+        clash = [a for k, a in alias_keys.items() if k in theirs and k != code_key]
+        if clash and "aliases" not in errors:
+            errors["aliases"] = (f"{', '.join(clash)} already belong{'s' if len(clash) == 1 else ''} to entry "
+                                 f"{other.id} ({other.code}) for {where}")
+    return errors
+
+
+def edit_conflict(s: Session, e: Entry, expected_version: int) -> EditConflict:
+    """The :class:`EditConflict` for a save based on ``expected_version`` while ``e`` is at a
+    newer version: who saved, when, and what changed since (readable diff)."""
+    from .diffing import diff_snapshots
+
+    versions = {v.version: v for v in s.scalars(select(EntryVersion).where(
+        EntryVersion.entry_id == e.id, EntryVersion.version.in_([expected_version, e.version])))}
+    base = versions.get(expected_version)
+    last = versions.get(e.version)
+    changes = diff_snapshots(dict(base.snapshot), _snapshot(e)) if base is not None else []
+    who = (last.changed_by if last is not None else e.updated_by) or "someone"
+    when = _iso(last.changed_at if last is not None else e.updated_at)
+    listed = "; ".join(c.text for c in changes[:6]) or "no field changes"
+    return EditConflict(
+        f"version: entry {e.code} was changed by {who} since you opened it (you opened version {expected_version}, "
+        f"it is now version {e.version}): {listed}. Nothing was overwritten; reload it and make your change again.",
+        entry_id=e.id, your_version=expected_version, current_version=e.version, changed_by=who, changed_at=when,
+        changes=changes, current=_snapshot(e))
 
 
 def _sqlite_connect(dbapi_conn, _record) -> None:

@@ -19,6 +19,7 @@ import streamlit as st
 from ..errors import DiagnosticsError
 from ..schema import CodeCandidate, Diagnosis, KBEntry, MediaResult, Suggestion
 from . import state
+from ..telltales import COLOUR_RANK, light_name, parse_light_code, safe_to_drive
 from .draw import crop_around, draw_evidence
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,8 @@ FAMILY_LABELS = {
     "printer": "Printer",
     "obd2": "Car (OBD-II DTC)",
     "windows_stop": "Windows stop code",
-    "router": "Router",
+    "router": "Router / modem",
+    "telltale": "Car tell-tale",
 }
 """Display names of the code families of :data:`diagnostics.schema.FAMILIES`."""
 
@@ -115,16 +117,63 @@ def _scope(e: KBEntry) -> str:
     return " · ".join(x for x in (e.brand, e.appliance) if x)
 
 
+COLOUR_WORDS = {"RED": "red", "AMBER": "amber", "GREEN": "green", "BLUE": "blue", "WHITE": "white", "": "off"}
+URGENCY_WORDS = {3: "stop safely now", 2: "service soon", 1: "information", 0: ""}
+"""What a light's colour asks for (ISO 2575 / UN R121: red = danger, amber = warning,
+green / blue / white = information); status lights that are off: by their entry."""
+SAFE_WORDS = {"no": "not safe to drive", "with care": "drive with care", "yes": "safe to drive"}
+
+
+def light_suggestions(d: Diagnosis) -> list[Suggestion]:
+    """The suggestions that answer lit indicators (one per light code), most urgent first
+    (the ranking's order: colour, then severity)."""
+    seen: set[str] = set()
+    out = []
+    for s in d.suggestions:
+        if parse_light_code(s.candidate.code) and s.candidate.code not in seen:
+            seen.add(s.candidate.code)
+            out.append(s)
+    return out
+
+
+def light_line(s: Suggestion, rank: int) -> str:
+    """One line of the lights summary (markdown-escaped): ``"1. **Oil pressure warning** ·
+    red · stop safely now · not safe to drive"``."""
+    lc = parse_light_code(s.candidate.code)
+    colour = lc.colour if lc else ""
+    parts = [f"{rank}. **{md_escape(s.entry.title)}**", COLOUR_WORDS.get(colour, colour.lower())]
+    urgency = URGENCY_WORDS.get(COLOUR_RANK.get(colour, 0), "")
+    if lc and lc.kind == "telltale" and urgency:
+        parts.append(urgency)
+    safe = safe_to_drive(s.entry)
+    if safe:
+        parts.append(SAFE_WORDS[safe])
+    return "  ·  ".join(parts)
+
+
 def render_summary(case: state.Case) -> None:
     """The answer in one glance: the best code and what it means (every meaning when
-    several products share the code, plus what decides), or what to ask for."""
+    several products share the code, plus what decides), or what to ask for.  Lit
+    indicators are listed together, most urgent first, with colour, urgency and whether
+    the car is safe to drive."""
     d = case.diagnosis
     if case.error:
         st.error(case.error, icon=":material/error:")
         if case.hint:
             st.info(case.hint, icon=":material/lightbulb:")
         return
-    if d.suggestions:
+    lights = light_suggestions(d)
+    if lights and d.suggestions and parse_light_code(d.suggestions[0].candidate.code):
+        n = len(lights)
+        body = (f"**{n} light{'s' if n > 1 else ''} found**, most urgent first:\n\n"
+                + "\n".join(light_line(s, i) for i, s in enumerate(lights, 1)))
+        top = parse_light_code(lights[0].candidate.code)
+        others = len({s.candidate.code for s in d.suggestions}) - n
+        if others > 0:
+            body += f"\n\n+{others} other code{'s' if others > 1 else ''} in the suggestions below"
+        show = st.error if top and top.colour == "RED" else st.warning if top and top.colour == "AMBER" else st.success
+        show(body, icon=":material/emergency_home:" if top and top.colour == "RED" else ":material/lightbulb:")
+    elif d.suggestions:
         top = d.suggestions[0]
         same = [s for s in d.suggestions if s.candidate.code == top.candidate.code]
         if len(same) == 1:
@@ -194,15 +243,18 @@ def render_media(m: MediaResult, index: int, data: bytes | None = None) -> None:
                 _render_findings(m)
             return
         left, right = st.columns([1, 1], gap="medium")
+        lights = lights_of(m)
+        codes = [c for c in m.candidates if not parse_light_code(c.code)]
         with left:
             if m.image is not None:
+                caption = "Blue: text read on the display · Orange: error code"
+                if lights:
+                    caption += " · Lights: boxed in their own colour and named (thin box: seen, not a finding)"
                 try:
-                    st.image(draw_evidence(m.image, m.readings, m.candidates),
-                             caption="Blue: text read on the display · Orange: error code",
-                             width="stretch")
+                    st.image(draw_evidence(m.image, m.readings, codes, lights=lights), caption=caption, width="stretch")
                 except ValueError:
                     st.caption("The photo could not be drawn.")
-                best = max((c for c in m.candidates if c.bbox is not None), key=lambda c: c.confidence, default=None)
+                best = max((c for c in codes if c.bbox is not None), key=lambda c: c.confidence, default=None)
                 if best is not None:
                     try:
                         st.image(crop_around(m.image, best.bbox), caption=f"Close-up of {best.code}", width=360)
@@ -212,7 +264,50 @@ def render_media(m: MediaResult, index: int, data: bytes | None = None) -> None:
             _render_findings(m)
 
 
+def lights_of(m: MediaResult) -> list[dict]:
+    """The ``{"kind": "light"}`` evidence items of a file (lit indicators), findings first,
+    most urgent colour first."""
+    lights = [e for e in (m.events or []) if isinstance(e, dict) and e.get("kind") == "light"]
+    return sorted(lights, key=lambda e: (not e.get("reported"), -COLOUR_RANK.get(str(e.get("colour") or ""), 0),
+                                         -float(e.get("confidence") or 0.0)))
+
+
+def _render_lights(m: MediaResult) -> None:
+    """Table of the lights of a photo (name, colour, state, whether it is a finding,
+    confidence, the classifier's best guesses) and close-ups of the lights found."""
+    lights = lights_of(m)
+    if not lights:
+        return
+    st.markdown(f"**Lights ({len(lights)})**")
+    st.dataframe(
+        [
+            {
+                "Light": e.get("name", ""),
+                "Colour": COLOUR_WORDS.get(str(e.get("colour") or ""), str(e.get("colour") or "")),
+                "State": str(e.get("state", "")),
+                "Finding": "yes" if e.get("reported") else "seen only",
+                "Confidence": float(e.get("confidence") or 0.0),
+                "Symbol classifier": ", ".join(f"{lab} {p:.2f}" for lab, p in (e.get("classifier") or [])[:3]),
+                "Code": e.get("code", ""),
+            }
+            for e in lights
+        ],
+        hide_index=True,
+        width="stretch",
+        column_config={"Confidence": st.column_config.NumberColumn(format="%.2f")},
+    )
+    crops = [(e, e.get("crop")) for e in lights if e.get("reported") and e.get("crop") is not None][:6]
+    if crops:
+        cols = st.columns(len(crops))
+        for col, (e, crop) in zip(cols, crops):
+            try:
+                col.image(crop, caption=str(e.get("name", "")), width="stretch")
+            except Exception:  # noqa: BLE001 - a close-up is optional
+                pass
+
+
 def _render_findings(m: MediaResult) -> None:
+    _render_lights(m)
     if m.candidates:
         st.markdown("**Codes found**")
         st.dataframe(
@@ -268,7 +363,11 @@ def suggestion_label(s: Suggestion, rank: int) -> str:
     """Header of a suggestion card: ``"1. E21 — Drain blocked · Samsung · washer · 0.87"``
     (markdown-escaped)."""
     scope = _scope(s.entry)
-    return (f"**{rank}. {md_escape(s.candidate.code)} — {md_escape(s.entry.title)}**"
+    what = s.candidate.code
+    if parse_light_code(what):  # a light: its name ("oil pressure (red)") reads better than its code
+        what = light_name(what)
+        what = what[:1].upper() + what[1:]
+    return (f"**{rank}. {md_escape(what)} — {md_escape(s.entry.title)}**"
             + (f" · {md_escape(scope)}" if scope else "") + f" · {s.confidence:.2f}")
 
 
@@ -290,6 +389,11 @@ def render_suggestion(s: Suggestion, rank: int, *, expanded: bool = True, show_d
                 st.badge("Technician: yes", icon=":material/engineering:", color="orange")
             else:
                 st.badge("Technician: no", icon=":material/home_repair_service:", color="green")
+        with badges[3]:
+            safe = safe_to_drive(e)
+            if safe:
+                st.badge(f"Safe to drive: {safe}", icon=":material/directions_car:",
+                         color={"no": "red", "with care": "orange", "yes": "green"}[safe])
         if s.deciding_detail and show_deciding:
             st.caption(f"Several products use this code. What decides: {md_escape(s.deciding_detail)}")
         if e.meaning:

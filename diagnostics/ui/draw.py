@@ -1,4 +1,5 @@
-"""Draw the evidence (where each display reading and code candidate was read) on a photo.
+"""Draw the evidence (where each display reading, code candidate and lit indicator was
+found) on a photo.
 
 Pure functions on numpy arrays, no Streamlit: the panel calls :func:`draw_evidence`
 and shows the result with ``st.image``.
@@ -19,6 +20,10 @@ READING_COLOUR = (30, 136, 229)
 
 CODE_COLOUR = (255, 111, 0)
 """RGB outline of code candidates (orange): the codes presented as findings."""
+
+LIGHT_COLOURS = {"RED": (229, 57, 53), "AMBER": (255, 179, 0), "GREEN": (67, 160, 71), "BLUE": (30, 136, 229),
+                 "WHITE": (236, 239, 241), "": (158, 158, 158)}
+"""RGB outline of a lit indicator by its measured colour (grey: a status light that is off)."""
 
 DISPLAY_MAX_SIDE = 1400
 """Long side, pixels, to which the annotated image is reduced before drawing (the panel
@@ -47,21 +52,31 @@ def code_label(candidate: CodeCandidate) -> str:
     return f"{candidate.code} {candidate.confidence:.2f}"
 
 
+def light_label(light: dict) -> str:
+    """Label drawn next to a light's box: its name (``"oil pressure (red)"``, ``"Internet
+    light: red, steady"``), from a ``{"kind": "light"}`` evidence item."""
+    return str(light.get("name") or light.get("code") or "light")
+
+
 def draw_evidence(
     image: np.ndarray,
     readings: Sequence[DisplayReading] = (),
     candidates: Sequence[CodeCandidate] = (),
     *,
+    lights: Sequence[dict] = (),
     max_side: int = DISPLAY_MAX_SIDE,
 ) -> np.ndarray:
-    """Return a copy of ``image`` with boxes for readings (blue) and code candidates
-    (orange, labelled ``"E21 0.94"``).
+    """Return a copy of ``image`` with boxes for readings (blue), code candidates
+    (orange, labelled ``"E21 0.94"``) and lit indicators (outlined in their own colour and
+    labelled with their name; lights shown as evidence only get a thin box).
 
     Args:
         image: ``(H, W, 3) uint8`` RGB, upright (``MediaResult.image``).  ``(H, W)`` grey
             and ``(H, W, 4)`` RGBA are accepted and converted.
         readings: display readings; ``bbox`` in pixels of ``image``.
         candidates: code candidates; those with ``bbox is None`` (typed text) are skipped.
+        lights: ``{"kind": "light"}`` evidence items (:mod:`diagnostics.telltales`) with
+            ``bbox``, ``colour``, ``name`` and ``reported``.
         max_side: the output is downscaled so its long side is at most this many pixels.
 
     Returns:
@@ -102,17 +117,41 @@ def draw_evidence(
             continue
         x0, y0, x1, y1 = _scaled(c.bbox, scale)
         draw.rectangle((x0, y0, x1, y1), outline=CODE_COLOUR, width=line + 1)
-        label = code_label(c)
-        tx0, ty0, tx1, ty1 = draw.textbbox((0, 0), label, font=font)
-        tw, th = tx1 - tx0, ty1 - ty0
-        pad = max(2, line)
-        # Above the box when there is room, else inside its top edge.
-        ly = y0 - th - 2 * pad if y0 - th - 2 * pad >= 0 else y0
-        lx = min(max(0, x0), max(0, pil.size[0] - tw - 2 * pad))
-        draw.rectangle((lx, ly, lx + tw + 2 * pad, ly + th + 2 * pad), fill=CODE_COLOUR)
-        draw.text((lx + pad - tx0, ly + pad - ty0), label, fill=(0, 0, 0), font=font)
+        _tag(draw, pil.size, (x0, y0), code_label(c), font, line, CODE_COLOUR)
+
+    small = _font(max(12, side // 40))
+    for lt in sorted(lights, key=lambda e: bool(e.get("reported"))):  # findings drawn last, on top
+        bbox = lt.get("bbox")
+        if not bbox or len(bbox) != 4:
+            continue
+        colour = LIGHT_COLOURS.get(str(lt.get("colour") or ""), LIGHT_COLOURS[""])
+        x0, y0, x1, y1 = _scaled(bbox, scale)
+        pad_px = max(3, line)
+        box = (x0 - pad_px, y0 - pad_px, x1 + pad_px, y1 + pad_px)
+        if lt.get("reported"):
+            draw.rectangle(box, outline=(0, 0, 0), width=line + 3)
+            draw.rectangle(box, outline=colour, width=line + 1)
+            _tag(draw, pil.size, box[:2], light_label(lt), font, line, colour)
+        else:
+            draw.rectangle(box, outline=colour, width=max(1, line // 2))
+            _tag(draw, pil.size, box[:2], light_label(lt), small, max(1, line // 2), colour)
 
     return np.asarray(pil, dtype=np.uint8)
+
+
+def _tag(draw: ImageDraw.ImageDraw, size: tuple[int, int], xy: tuple[int, int], label: str, font, line: int,
+         fill: tuple[int, int, int]) -> None:
+    """A filled label above ``xy`` (the top-left of a box) when there is room, else inside
+    the box's top edge; text black or white, whichever reads better on ``fill``."""
+    x0, y0 = xy
+    tx0, ty0, tx1, ty1 = draw.textbbox((0, 0), label, font=font)
+    tw, th = tx1 - tx0, ty1 - ty0
+    pad = max(2, line)
+    ly = y0 - th - 2 * pad if y0 - th - 2 * pad >= 0 else y0
+    lx = min(max(0, x0), max(0, size[0] - tw - 2 * pad))
+    draw.rectangle((lx, ly, lx + tw + 2 * pad, ly + th + 2 * pad), fill=fill)
+    ink = (0, 0, 0) if 0.299 * fill[0] + 0.587 * fill[1] + 0.114 * fill[2] > 140 else (255, 255, 255)
+    draw.text((lx + pad - tx0, ly + pad - ty0), label, fill=ink, font=font)
 
 
 def crop_around(image: np.ndarray, bbox: BBox, *, margin: float = 0.5, max_side: int = 600) -> np.ndarray:

@@ -32,6 +32,8 @@ class Sample:
 
 AV_MANIFEST = ("av", "expected.csv")
 """Manifest of the sample videos and voice notes, relative to ``sample_media/``."""
+DASHBOARD_MANIFEST = ("dashboards", "expected.csv")
+"""Manifest of the sample dashboard and router photos (lit indicators), relative to ``sample_media/``."""
 
 
 def _rows_to_samples(rows, root: Path) -> list[Sample]:
@@ -48,7 +50,8 @@ def _rows_to_samples(rows, root: Path) -> list[Sample]:
 
 def list_samples() -> list[Sample]:
     """Samples from :func:`diagnostics.api.load_samples` (the photo manifest) followed by
-    those of ``sample_media/av/expected.csv`` (videos and voice notes), else every media
+    those of ``sample_media/dashboards/expected.csv`` (dashboards and routers: lit
+    indicators) and ``sample_media/av/expected.csv`` (videos and voice notes), else every media
     file in ``sample_media/`` without expected answers.  Never raises: an unreadable
     manifest is skipped (logged), and with none readable the plain file list is given."""
     from .. import api
@@ -60,12 +63,13 @@ def list_samples() -> list[Sample]:
         out += _rows_to_samples(api.load_samples(), SAMPLE_MEDIA_DIR)
     except Exception as exc:  # noqa: BLE001 - fall back to listing the folder
         log.warning("sample manifest not readable: %s", exc)
-    av_manifest = SAMPLE_MEDIA_DIR.joinpath(*AV_MANIFEST)
-    if av_manifest.is_file():
-        try:
-            out += _rows_to_samples(read_manifest(av_manifest), SAMPLE_MEDIA_DIR)
-        except Exception as exc:  # noqa: BLE001
-            log.warning("video/voice manifest not readable: %s", exc)
+    for extra, what in ((DASHBOARD_MANIFEST, "dashboard"), (AV_MANIFEST, "video/voice")):
+        manifest = SAMPLE_MEDIA_DIR.joinpath(*extra)
+        if manifest.is_file():
+            try:
+                out += _rows_to_samples(read_manifest(manifest), SAMPLE_MEDIA_DIR)
+            except Exception as exc:  # noqa: BLE001
+                log.warning("%s manifest not readable: %s", what, exc)
     if out:
         seen: set[str] = set()
         return [s for s in out if not (s.name in seen or seen.add(s.name))]

@@ -36,6 +36,9 @@ class Case:
         hint: what to do about ``error``.
         media_bytes: per file (upload order), the uploaded bytes of videos and recordings
             for the players, ``b""`` for photos (their pixels are in the diagnosis).
+        kb_revision: :func:`diagnostics.api.kb_revision` when the case was analysed
+            (``None``: unknown); a kept case made on older knowledge is analysed again
+            when the agent presses Diagnose.
     """
 
     key: str
@@ -46,6 +49,7 @@ class Case:
     error: str = ""
     hint: str = ""
     media_bytes: list[bytes] = field(default_factory=list)
+    kb_revision: tuple | None = None
 
     def bytes_for(self, index: int, name: str) -> bytes | None:
         """The uploaded bytes of file ``index`` when it is a video/recording named ``name``."""

@@ -110,17 +110,13 @@ class BlinkResult:
 
 
 # ------------------------------------------------------------------------ colour
-def colour_name(rgb: np.ndarray | tuple[float, float, float]) -> str:
-    """Name the colour of a light from the RGB it adds (any scale, non-negative).
-
-    Hue bands (degrees): red < 18 or >= 300; amber 18-68 (orange, yellow); green 68-175;
-    blue 175-300; white when saturation (max-min)/max < 0.28.  Phone cameras render red
-    LEDs towards orange/pink and green LEDs towards cyan; the bands allow for that.
-    """
+def hue_saturation(rgb: np.ndarray | tuple[float, float, float]) -> tuple[float, float]:
+    """Hue (degrees, ``[0, 360)``) and saturation (``(max - min) / max``, ``[0, 1]``) of one
+    colour given as R, G, B (any scale, non-negative); ``(0.0, 0.0)`` for black."""
     r, g, b = (float(x) for x in np.asarray(rgb, np.float64).reshape(3))
     mx, mn = max(r, g, b), min(r, g, b)
-    if mx <= 1e-6 or (mx - mn) / mx < 0.28:
-        return "WHITE"
+    if mx <= 1e-6 or mx - mn <= 1e-9:
+        return 0.0, 0.0
     d = mx - mn
     if mx == r:
         h = (60 * ((g - b) / d)) % 360
@@ -128,6 +124,19 @@ def colour_name(rgb: np.ndarray | tuple[float, float, float]) -> str:
         h = 60 * ((b - r) / d) + 120
     else:
         h = 60 * ((r - g) / d) + 240
+    return float(h), float(d / mx)
+
+
+def colour_name(rgb: np.ndarray | tuple[float, float, float]) -> str:
+    """Name the colour of a light from the RGB it adds (any scale, non-negative).
+
+    Hue bands (degrees): red < 18 or >= 300; amber 18-68 (orange, yellow); green 68-175;
+    blue 175-300; white when saturation (max-min)/max < 0.28.  Phone cameras render red
+    LEDs towards orange/pink and green LEDs towards cyan; the bands allow for that.
+    """
+    h, s = hue_saturation(rgb)
+    if s < 0.28:
+        return "WHITE"
     if h < 18 or h >= 300:
         return "RED"
     if h < 68:
@@ -364,10 +373,19 @@ def _sat(rgb: np.ndarray) -> float:
     return 0.0 if mx <= 1e-6 else (mx - float(np.min(rgb))) / mx
 
 
-def _light_colour(on_core: np.ndarray, added: np.ndarray) -> str:
+def light_colour(on_core: np.ndarray, added: np.ndarray) -> str:
     """Colour of a lit lamp: its own colour when clearly coloured (a lamp on a white
     panel), else the colour of the light it adds to its surroundings (a lamp whose
-    centre the camera clips to white, with a coloured halo)."""
+    centre the camera clips to white, with a coloured halo).
+
+    Args:
+        on_core: mean R, G, B of the lamp (0-255).
+        added: mean R, G, B the lamp adds to its surroundings (lit minus unlit, or lamp
+            and halo minus the background around them); negative parts are ignored.
+
+    Returns:
+        One of :data:`COLOURS`.
+    """
     if _sat(on_core) >= 0.35:
         return colour_name(on_core)
     return colour_name(np.clip(added, 0, None))
@@ -459,13 +477,13 @@ def find_blinks(times: np.ndarray, frames: list[np.ndarray], *, limit: int = 3) 
                 added = stack[on][:, halo].mean(axis=(0, 1), dtype=np.float32) \
                     - stack[~on][:, halo].mean(axis=(0, 1), dtype=np.float32) \
                     if on.any() and (~on).any() else on_core - off_core
-                colour = _light_colour(on_core, added)
+                colour = light_colour(on_core, added)
                 score = float(p90 - p10) * np.sqrt(core.sum())
             else:
                 on = np.ones(n, bool)
                 c_in = mean_img[core].mean(axis=0)
                 c_out = mean_img[around].mean(axis=0) if around.any() else np.zeros(3)
-                colour = _light_colour(c_in, c_in - c_out)
+                colour = light_colour(c_in, c_in - c_out)
                 score = float((mval[core] - local[core]).mean()) * np.sqrt(core.sum()) * 0.5
             res = decode_pattern(times, on, colour)
             if res is None:

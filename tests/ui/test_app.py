@@ -1,7 +1,8 @@
 """AppTest tests of the panel: pages launch, a case runs, results survive reruns (T12),
-failures are shown as friendly messages.  Most tests patch :mod:`diagnostics.api` with
-hand-built results (``fake_backend`` in conftest, results from ui_fakes); ``test_real_pipeline_*`` runs the
-real pipeline on one sample."""
+failures are shown as friendly messages.  Each test signs in (a real session on a copy of
+the seeded database, see conftest).  Most tests patch :func:`diagnostics.api.diagnose` with
+hand-built results (``fake_backend`` in conftest, results from ui_fakes);
+``test_real_pipeline_*`` runs the real pipeline on one sample."""
 
 from __future__ import annotations
 
@@ -9,12 +10,12 @@ import io
 
 import numpy as np
 import pytest
-from ui_fakes import APP
+from ui_fakes import APP, texts
 from streamlit.testing.v1 import AppTest
 
 from diagnostics.errors import KnowledgeBaseError
 
-PAGES = ["diagnostics/ui/pages/diagnose.py", "diagnostics/ui/pages/knowledge.py", "diagnostics/ui/pages/demo.py"]
+PAGES = ["diagnostics/ui/pages/diagnose.py", "diagnostics/ui/pages/kb_entries.py", "diagnostics/ui/pages/demo.py"]
 
 
 def _png() -> bytes:
@@ -25,21 +26,6 @@ def _png() -> bytes:
     return buf.getvalue()
 
 
-def _texts(at: AppTest) -> str:
-    """Everything shown as markdown/alerts, joined (markdown escapes removed)."""
-    parts = [e.value for kind in ("markdown", "success", "info", "warning", "error", "caption", "text")
-             for e in getattr(at, kind)]
-    parts += [e.label for e in at.expander]
-    return "\n".join(str(p) for p in parts).replace("\\", "")
-
-
-def _app() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=30)
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
 def _run_sample(at: AppTest) -> AppTest:
     at.selectbox(key="sample_pick").set_value("washer_e21.png").run()
     at.button(key="run_diagnose").click().run()
@@ -48,16 +34,16 @@ def _run_sample(at: AppTest) -> AppTest:
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_each_page_launches(fake_backend, page):
-    at = _app()
+def test_each_page_launches(fake_backend, page, app_as):
+    at = app_as("agent")
     at.switch_page(page).run()
     assert not at.exception, at.exception
     assert at.title, "every page has a title"
 
 
-def test_sample_run_shows_findings_and_suggestion(fake_backend):
-    at = _run_sample(_app())
-    text = _texts(at)
+def test_sample_run_shows_findings_and_suggestion(fake_backend, app_as):
+    at = _run_sample(app_as("agent"))
+    text = texts(at)
     assert "E21" in at.success[0].value and "Water does not drain" in at.success[0].value
     assert "**1. E21 — Water does not drain** · Acme · washer · 0.87" in text
     assert "not checked against a manufacturer's manual" in text
@@ -71,7 +57,7 @@ def test_sample_run_shows_findings_and_suggestion(fake_backend):
     assert fake_backend["calls"] == [(["washer_e21.png"], "")]
 
 
-def test_shared_code_lists_every_meaning_and_what_decides(fake_backend, monkeypatch):
+def test_shared_code_lists_every_meaning_and_what_decides(fake_backend, monkeypatch, app_as):
     import ui_fakes
     from diagnostics import api
 
@@ -83,7 +69,7 @@ def test_shared_code_lists_every_meaning_and_what_decides(fake_backend, monkeypa
         return d
 
     monkeypatch.setattr(api, "diagnose", diagnose)
-    at = _run_sample(_app())
+    at = _run_sample(app_as("agent"))
     summary = at.success[0].value.replace("\\", "")
     assert summary.startswith("**E21** has 2 possible meanings")
     assert "- Acme · washer: Water does not drain (0.87)" in summary
@@ -93,8 +79,8 @@ def test_shared_code_lists_every_meaning_and_what_decides(fake_backend, monkeypa
     assert [e.proto.expanded for e in at.expander] == [True, True]
 
 
-def test_result_survives_widget_changes_t12(fake_backend):
-    at = _app()
+def test_result_survives_widget_changes_t12(fake_backend, app_as):
+    at = app_as("agent")
     at.file_uploader(key="upload_files").set_value(("IMG-20261128-WA0003.png", _png(), "image/png")).run()
     at.button(key="run_diagnose").click().run()
     assert "Water does not drain" in at.success[0].value
@@ -109,7 +95,7 @@ def test_result_survives_widget_changes_t12(fake_backend):
     at.text_area(key="customer_text").set_value("it beeps").run()
     assert not at.exception, at.exception
     assert "Water does not drain" in at.success[0].value
-    assert "press **Diagnose** to analyse them" in _texts(at).replace("\\", "")
+    assert "press **Diagnose** to analyse them" in texts(at).replace("\\", "")
     assert len(fake_backend["calls"]) == 1, "reruns must not analyse again"
     # Same inputs again: the cached result is reused.
     at.text_area(key="customer_text").set_value("").run()
@@ -117,8 +103,8 @@ def test_result_survives_widget_changes_t12(fake_backend):
     assert len(fake_backend["calls"]) == 1
 
 
-def test_agent_edits_of_the_reply_are_kept(fake_backend):
-    at = _run_sample(_app())
+def test_agent_edits_of_the_reply_are_kept(fake_backend, app_as):
+    at = _run_sample(app_as("agent"))
     key = next(t.key for t in at.text_area if t.key and t.key.startswith("reply_text::"))
     at.text_area(key=key).set_value("Edited by the agent").run()
     at.segmented_control(key="reply_lang").set_value("es").run()
@@ -127,8 +113,8 @@ def test_agent_edits_of_the_reply_are_kept(fake_backend):
     assert at.text_area(key=key).value == "Edited by the agent"
 
 
-def test_unusable_file_shows_friendly_message(fake_backend):
-    at = _app()
+def test_unusable_file_shows_friendly_message(fake_backend, app_as):
+    at = app_as("agent")
     at.file_uploader(key="upload_files").set_value(("noise.jpg", np.random.default_rng(1).bytes(5000),
                                                     "image/jpeg")).run()
     at.button(key="run_diagnose").click().run()
@@ -142,20 +128,20 @@ def test_unusable_file_shows_friendly_message(fake_backend):
     (RuntimeError("boom in /secret/path.py"), "internal problem", "/secret/path.py"),
     (KnowledgeBaseError(detail="sqlite locked"), "The knowledge base is not available.", "sqlite locked"),
 ])
-def test_failures_become_friendly_messages(fake_backend, monkeypatch, exc, shown, hidden):
+def test_failures_become_friendly_messages(fake_backend, monkeypatch, exc, shown, hidden, app_as):
     from diagnostics import api
 
     def broken(files, **kw):
         raise exc
 
     monkeypatch.setattr(api, "diagnose", broken)
-    at = _run_sample(_app())
+    at = _run_sample(app_as("agent"))
     errors = " ".join(e.value for e in at.error)
-    assert shown in errors and hidden not in _texts(at)
+    assert shown in errors and hidden not in texts(at)
     assert not at.exception
 
 
-def test_text_read_from_photo_is_not_interpreted(fake_backend, monkeypatch):
+def test_text_read_from_photo_is_not_interpreted(fake_backend, monkeypatch, app_as):
     import ui_fakes
     from diagnostics import api
 
@@ -165,28 +151,33 @@ def test_text_read_from_photo_is_not_interpreted(fake_backend, monkeypatch):
         return d
 
     monkeypatch.setattr(api, "diagnose", diagnose)
-    at = _run_sample(_app())
+    at = _run_sample(app_as("agent"))
     note = next(c.value for c in at.caption if "Notes:" in c.value)
     assert "\\[click\\]\\(http\\:" in note and "\\<b\\>" in note and "\\*\\*bold\\*\\*" in note
 
 
-def test_knowledge_page_search_and_unmapped(fake_backend):
-    at = _app()
-    at.switch_page("diagnostics/ui/pages/knowledge.py").run()
-    assert "2 entries" in at.caption[0].value
-    at.text_input(key="kb_query").set_value("boiler").run()
-    assert [e.label for e in at.expander] == ["F.28 — Boiler did not light  (Vaillant · boiler)"]
-    assert list(at.dataframe[0].value["code"]) == ["E99"]
+def test_knowledge_page_search_read_only_for_agents(fake_backend, app_as):
+    at = app_as("agent")
+    at.switch_page("diagnostics/ui/pages/kb_entries.py").run()
+    assert "Read-only for your role." in texts(at)
+    at.text_input(key="kb_query").set_value("F.28").run()
+    assert not at.exception, at.exception
+    first = next(b for b in at.button if b.key and b.key.startswith("kb_open_"))
+    assert first.label.replace("\\", "") == "F.28"
+    first.click().run()
+    assert "F.28 — " in at.subheader[0].value.replace("\\", "")
+    assert not [b for b in at.button if b.key in ("kb_retire", "kb_duplicate", "kb_new")]
+    assert not at.get("form"), "no edit form for an agent"
 
 
-def test_demo_page_scores(fake_backend, monkeypatch):
+def test_demo_page_scores(fake_backend, monkeypatch, app_as):
     from diagnostics import api
     from diagnostics.evaluation import EvalReport, EvalRow
 
     rows = [EvalRow(str(fake_backend["sample"]), "E21", True, ["E21"], ["E21"], True, False, False, 0.5),
             EvalRow("/nope/b.png", "F.28", True, [], [], False, False, True, 0.7)]
     monkeypatch.setattr(api, "evaluate", lambda m, **kw: EvalReport(rows, 0.5, 1.0, 0.5, 1, 0, 0.6))
-    at = _app()
+    at = app_as("agent")
     at.switch_page("diagnostics/ui/pages/demo.py").run()
     at.button(key="demo_run").click().run()
     assert not at.exception, at.exception
@@ -198,7 +189,7 @@ def test_demo_page_scores(fake_backend, monkeypatch):
         ":orange[**– abstained**]"]
 
 
-def test_real_pipeline_on_one_sample():
+def test_real_pipeline_on_one_sample(tokens):
     """No patches: the real pipeline on a bundled sample whose expected code is in the
     knowledge base (the first such row of sample_media/expected.csv)."""
     from diagnostics import api
@@ -216,7 +207,9 @@ def test_real_pipeline_on_one_sample():
         pytest.skip("no sample with a known code")
     from diagnostics.config import SAMPLE_MEDIA_DIR
 
+    _tokens = tokens
     at = AppTest.from_file(APP, default_timeout=180)
+    at.session_state["tt_auth_token"] = _tokens["agent"]
     at.run()
     at.selectbox(key="sample_pick").set_value(str(row.path.relative_to(SAMPLE_MEDIA_DIR))).run()
     at.button(key="run_diagnose").click().run()

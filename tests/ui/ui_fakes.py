@@ -25,6 +25,15 @@ from diagnostics.schema import (  # noqa: E402
 APP = str(REPO / "app.py")
 
 
+def texts(at) -> str:
+    """Everything an AppTest shows as markdown, alerts, captions, plain text, code and
+    expander labels, joined, with markdown escapes removed."""
+    parts = [e.value for kind in ("markdown", "success", "info", "warning", "error", "caption", "text", "code")
+             for e in getattr(at, kind)]
+    parts += [e.label for e in at.expander]
+    return "\n".join(str(p) for p in parts).replace("\\", "")
+
+
 def washer_entry(**kw) -> KBEntry:
     base = dict(
         id=1, code="E21", family="appliance", title="Water does not drain",

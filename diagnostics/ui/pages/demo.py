@@ -4,6 +4,9 @@ photos (``sample_media/expected.csv``) and videos and voice notes
 (``sample_media/av/expected.csv``, several expected codes separated by ``;`` and the
 spoken words in a ``transcript`` column).
 
+Dashboards and routers (``sample_media/dashboards/expected.csv``) also show the lights'
+per-class precision and recall (``lights`` column).
+
 Scores come from :func:`diagnostics.api.evaluate` on each manifest, so the panel shows
 exactly the figures of the evaluation CLI.  Each manifest runs on its own button (the
 page opens instantly); reports are kept in the session."""
@@ -16,13 +19,16 @@ import numpy as np
 import streamlit as st
 
 from diagnostics import api
+from diagnostics.auth import SAMPLES_VIEW
 from diagnostics.config import SAMPLE_MEDIA_DIR
 from diagnostics.evaluation import read_manifest
 from diagnostics.ui import components as ui
-from diagnostics.ui.samples import AV_MANIFEST, list_samples
+from diagnostics.ui import session
+from diagnostics.ui.samples import AV_MANIFEST, DASHBOARD_MANIFEST, list_samples
 
 REPORT_KEY = "tt_demo_report"
 AV_REPORT_KEY = "tt_demo_report_av"
+DASH_REPORT_KEY = "tt_demo_report_dashboards"
 THUMB_SIDE = 320
 RESULT_MARKS = {"correct": ":green[**✓ correct**]", "abstained": ":orange[**– abstained**]",
                 "wrong": ":red[**✗ wrong**]"}
@@ -87,6 +93,7 @@ def _metrics(report, noun: str) -> None:
 
 # --------------------------------------------------------------------------- page
 
+session.page_user(SAMPLES_VIEW)
 st.title("Demo: bundled samples")
 st.caption("Every file listed in the two sample manifests is analysed on its own and compared with its expected "
            "answer (an error code or several, the display text when it is not a code, or nothing). "
@@ -94,7 +101,7 @@ st.caption("Every file listed in the two sample manifests is analysed on its own
 
 samples = list_samples()
 only_wrong = st.toggle("Show only incorrect", key="demo_only_wrong")
-tab_photos, tab_av = st.tabs(["Photos", "Videos and voice notes"])
+tab_photos, tab_dash, tab_av = st.tabs(["Photos", "Dashboards and routers", "Videos and voice notes"])
 
 # ----------------------------------------------------------------- photos
 with tab_photos:
@@ -103,7 +110,7 @@ with tab_photos:
     if st.button("Run all photos", type="primary", key="demo_run", icon=":material/play_arrow:"):
         _run(manifest, REPORT_KEY)
     report = st.session_state.get(REPORT_KEY)
-    photo_samples = [s for s in samples if not s.name.startswith(AV_MANIFEST[0] + "/")]
+    photo_samples = [s for s in samples if not s.name.startswith((AV_MANIFEST[0] + "/", DASHBOARD_MANIFEST[0] + "/"))]
     if report is None:
         st.info("Press **Run all photos** to analyse every sample photo.", icon=":material/play_arrow:")
     else:
@@ -149,6 +156,44 @@ with tab_photos:
                 cols[3].caption(r.error)
             cols[4].markdown(RESULT_MARKS[_verdict(r)])
             cols[5].text(f"{r.seconds:.1f} s")
+
+# ----------------------------------------------------------------- dashboards and routers
+with tab_dash:
+    dash_manifest = SAMPLE_MEDIA_DIR.joinpath(*DASHBOARD_MANIFEST)
+    st.caption(f"Manifest: {'/'.join(DASHBOARD_MANIFEST)} · car instrument clusters with lit tell-tales and router / "
+               "modem panels with status lights. “Lights” lists every light that should be seen; precision and "
+               "recall are per light class.")
+    if not dash_manifest.is_file():
+        st.info("No dashboard manifest found (sample_media/dashboards/expected.csv).", icon=":material/directions_car:")
+    else:
+        if st.button("Run all dashboards and routers", type="primary", key="demo_run_dash", icon=":material/play_arrow:"):
+            _run(dash_manifest, DASH_REPORT_KEY)
+        dash_report = st.session_state.get(DASH_REPORT_KEY)
+        if dash_report is None:
+            st.info("Press **Run all dashboards and routers** to analyse them.", icon=":material/play_arrow:")
+        else:
+            _metrics(dash_report, "photos")
+            if dash_report.lights_precision is not None:
+                lm = st.columns(6)
+                lm[0].metric("Lights precision", f"{dash_report.lights_precision:.2f}",
+                             help="lights found with the right class and colour / lights found")
+                lm[1].metric("Lights recall", f"{dash_report.lights_recall:.2f}",
+                             help="lights found with the right class and colour / lights expected")
+                st.dataframe([{"Class": c, "Found": int(m["found"]), "Expected": int(m["expected"]), "Right": int(m["tp"]),
+                               "Precision": float(m["precision"]), "Recall": float(m["recall"])}
+                              for c, m in sorted(dash_report.lights.items())],
+                             hide_index=True, width="stretch",
+                             column_config={"Precision": st.column_config.NumberColumn(format="%.2f"),
+                                            "Recall": st.column_config.NumberColumn(format="%.2f")})
+            table = []
+            for r in dash_report.rows:
+                if only_wrong and r.correct:
+                    continue
+                table.append({"File": Path(r.path).name, "Expected": r.expected or "(nothing)",
+                              "Found": ", ".join(r.codes) or "none", "Lights expected": ", ".join(r.lights_expected or []),
+                              "Lights seen": ", ".join(r.lights_found), "Result": RESULT_WORDS[_verdict(r)],
+                              "Time (s)": round(float(r.seconds), 1)})
+            st.dataframe(table, hide_index=True, width="stretch")
 
 # ----------------------------------------------------------------- videos and voice notes
 with tab_av:

@@ -8,8 +8,10 @@ from __future__ import annotations
 import streamlit as st
 
 from diagnostics import api
+from diagnostics.auth import DIAGNOSE
 from diagnostics.ui import components as ui
-from diagnostics.ui import state
+from diagnostics.ui import feedback as fb
+from diagnostics.ui import session, state
 from diagnostics.ui.samples import list_samples
 
 # Formats named in the upload help.  The uploader accepts any file (type=None) because
@@ -17,6 +19,7 @@ from diagnostics.ui.samples import list_samples
 UPLOAD_TYPES_HELP = ("photos (JPEG, PNG, WebP, GIF, BMP, TIFF, HEIC/HEIF), videos (MP4, 3GP, MOV, WebM, MKV) "
                      "and voice notes or recordings (OGG/Opus, M4A/AAC, AMR, MP3, WAV)")
 
+user = session.page_user(DIAGNOSE)
 st.title("Diagnose a customer case")
 st.caption("Upload the photos, videos or voice notes the customer sent (or pick a sample), add what they wrote, "
            "and press **Diagnose**.")
@@ -68,7 +71,8 @@ run = st.button("Diagnose", type="primary", key="run_diagnose", disabled=not rea
 if run and ready:
     key = state.case_key(files, text)
     cached = state.get_case(st.session_state, key)
-    if cached is not None and not cached.error:
+    revision = fb.kb_revision()  # a case kept from before a knowledge-base change is analysed again
+    if cached is not None and not cached.error and cached.kb_revision == revision:
         state.store_case(st.session_state, cached)
     else:
         label = f"Analysing {len(files)} file{'s' if len(files) != 1 else ''}…" if files else "Reading the text…"
@@ -82,6 +86,7 @@ if run and ready:
                     pass
 
             case = ui.run_case(files, text, api.diagnose, _progress)
+            case.kb_revision = revision
             status.update(label=f"Done in {case.seconds:.1f} s" if not case.error else "Could not finish",
                           state="complete" if not case.error else "error", expanded=False)
         state.store_case(st.session_state, case)
@@ -111,8 +116,11 @@ top_code = d.suggestions[0].candidate.code if d.suggestions else None
 for i, s in enumerate(d.suggestions, 1):
     ui.render_suggestion(s, i, expanded=i == 1 or s.candidate.code == top_code,
                          show_deciding=s.candidate.code != top_code)
+    fb.render_verdict(case, s, i, user)
 ui.render_unmapped(d.unmapped)
 if not d.suggestions and not d.unmapped:
     st.markdown("No suggestion: nothing usable was found.")
+
+fb.render_keep_media(case, files if files and state.case_key(files, text) == case.key else None, user)
 
 ui.render_reply(case)
