@@ -49,7 +49,8 @@ class Token:
         joined_name: for joined symbolic names, the name with underscores.
         known_only: a joined name without a "Stop code" context: kept only when the
             knowledge base or the built-in name tables know it.
-        skip: a percentage, temperature, URL or e-mail: never a code.
+        skip: a percentage, temperature, URL or e-mail, or a run of separators inside
+            the token (``D--C``): never a code.
     """
 
     text: str
@@ -87,8 +88,13 @@ def _clean(word: str) -> str:
     return w
 
 
+_SEPARATOR_RUN_RE = re.compile(r"[A-Za-z0-9][^A-Za-z0-9]{2,}[A-Za-z0-9]")
+"""Two or more separators between two characters (``D--C``, ``E..2``): OCR of clutter (a
+label's dashes, a scratch), never how a display or a manual writes a code."""
+
+
 def _is_skip(word: str) -> bool:
-    return ("%" in word or "°" in word or any(c in word for c in "$€£¥") or "://" in word or word.lower().startswith("www.")
+    return (bool(_SEPARATOR_RUN_RE.search(word)) or "%" in word or "°" in word or any(c in word for c in "$€£¥") or "://" in word or word.lower().startswith("www.")
             or "@" in word)
 
 

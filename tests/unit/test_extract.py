@@ -70,6 +70,16 @@ def test_letter_codes_need_display_context():
     assert extract_from_text("it is on the way") == []
 
 
+def test_separator_runs_are_clutter_not_codes(kb):
+    # OCR of a label's dashes under a video frame read "C+=十(D--C"; "D--C" is not dC
+    kk, canonical = kb.known_keys(), kb.canonical_codes()
+    assert extract_codes([ocr("C+=十(D--C", conf=0.84)], kk, canonical=canonical) == []
+    assert extract_from_text("E..21", kk, canonical=canonical) == []
+    # one separator, or separators around the code, still read
+    assert codes(extract_from_text("E-21", kk, canonical=canonical)) == ["E21"]
+    assert codes(extract_from_text("-- E21 --", kk, canonical=canonical)) == ["E21"]
+
+
 def test_router_numbers_need_context_or_kb():
     c = one(extract_from_text("Error 691: The remote connection was denied"))
     assert (c.code, c.family) == ("691", "router")
