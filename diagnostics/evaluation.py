@@ -156,11 +156,12 @@ def is_expected_code(expected: str, known: dict[str, set[str]]) -> bool:
 
 def lights_of(result) -> list[str]:
     """Light keys (:func:`diagnostics.telltales.light_key`) of the ``{"kind": "light"}``
-    evidence items of a :class:`~diagnostics.schema.MediaResult`, each once, in order."""
+    evidence items of a :class:`~diagnostics.schema.MediaResult`, in order: one per light seen
+    (two red lights the classifier did not know are ``unknown:red`` twice)."""
     from .telltales import light_key
 
     keys = [light_key(e.get("code", "")) for e in result.events if isinstance(e, dict) and e.get("kind") == "light"]
-    return list(dict.fromkeys(k for k in keys if k))
+    return [k for k in keys if k]
 
 
 def lights_scores(rows: list[EvalRow]) -> tuple[dict[str, dict[str, float]], float | None, float | None]:

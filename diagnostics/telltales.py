@@ -28,9 +28,11 @@ soon; green / blue / white = information), then the knowledge-base entry's sever
 
 Which scene is which:
 
-* **router / modem panel**: at least two status-light words (:data:`LED_LABELS`) in the
-  text the photo stages read.  Each label gets the lit blob next to it (above, below or
-  left, the same side for every label), else it is off.  No symbol classifier runs.
+* **router / modem (or boiler) panel**: at least two status-light words (:data:`LED_LABELS`)
+  in the text the photo stages read.  Each label gets the lit blob next to it (above, below
+  or left, the same side for every label), else it is off.  No symbol classifier runs.  A
+  panel with a ``Fault`` or ``Burner`` light is a boiler's: its lights are looked up among
+  the appliance entries (``LED:FAULT:RED:STEADY``), a router's among the router entries.
 * **instrument cluster**: the lit blobs that are not part of a display the photo stages
   read (LED digits) go to the symbol classifier.  Known symbols are reported when the
   classifier is confident (``Settings.telltale_min_score``); lit symbols it does not
@@ -49,13 +51,14 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import cv2
 import numpy as np
 
 from .errors import EngineError
 from .knowledge.keys import match_key
-from .schema import FAMILY_ROUTER, FAMILY_TELLTALE, BBox, CodeCandidate, DisplayReading, TextReading
+from .schema import FAMILY_APPLIANCE, FAMILY_ROUTER, FAMILY_TELLTALE, BBox, CodeCandidate, DisplayReading, TextReading
 from .vision.indicators import LitIndicator, find_lit_indicators
 
 COLOURS = ("RED", "AMBER", "GREEN", "BLUE", "WHITE")
@@ -91,17 +94,31 @@ LED_LABELS: dict[str, str] = {
     "WIFI": "WIFI", "WLAN": "WIFI", "WIRELESS": "WIFI", "24G": "WIFI", "24GHZ": "WIFI", "5G": "WIFI", "5GHZ": "WIFI",
     "LAN": "LAN", "LAN1": "LAN", "LAN2": "LAN", "LAN3": "LAN", "LAN4": "LAN", "ETHERNET": "LAN", "ETH": "LAN",
     "WPS": "WPS", "PHONE": "PHONE", "TEL": "PHONE", "VOIP": "PHONE", "USB": "USB",
+    # boilers without a display
+    "FAULT": "FAULT", "LOCKOUT": "FAULT", "BURNER": "BURNER", "FLAME": "BURNER",
 }
+BOILER_LABELS = frozenset({"FAULT", "BURNER"})
+"""Labels that make a panel a boiler's (its lights are looked up among appliance entries)."""
 NAMES = {
     "POWER": "Power", "INTERNET": "Internet", "DSL": "DSL / broadband", "WAN": "WAN", "WIFI": "Wi-Fi", "LAN": "LAN",
-    "WPS": "WPS", "PHONE": "Phone", "USB": "USB", "ALL": "All lights",
+    "WPS": "WPS", "PHONE": "Phone", "USB": "USB", "FAULT": "Fault", "BURNER": "Burner", "ALL": "All lights",
 }
 """Display names of the normalised status-light labels."""
+CLASS_NAMES = {
+    "engine_mil": "engine warning (check engine)", "oil_pressure": "oil pressure", "battery_charge": "battery charging",
+    "brake_system": "brake system", "abs": "ABS", "tyre_pressure": "tyre pressure",
+    "coolant_temperature": "coolant temperature", "airbag": "airbag", "seat_belt": "seat belt",
+    "esp_traction": "stability control (ESP)", "esp_off": "ESP off", "parking_brake": "parking brake",
+    "low_fuel": "low fuel", "glow_plug": "glow plugs (diesel pre-heat)", "power_steering": "power steering",
+    "brake_pad_wear": "brake pad wear", "door_open": "door open", "high_beam": "main beam",
+    "low_beam": "dipped beam", "front_fog": "front fog lamps", "rear_fog": "rear fog lamp",
+    "washer_fluid": "washer fluid", "service": "service due",
+}
+"""Display names of the tell-tale classes (ISO 2575 meanings, our wording)."""
 
 
 # ------------------------------------------------------------------ notation
-@dataclass(frozen=True)
-class LightCode:
+class LightCode(NamedTuple):
     """A light code taken apart.
 
     Attributes:
@@ -180,7 +197,8 @@ def light_name(code: str) -> str:
     if lc.kind == "telltale":
         if lc.label == "UNKNOWN":
             return f"unrecognised {col} light".replace("  ", " ")
-        return f"{lc.label.lower().replace('_', ' ')}" + (f" ({col})" if col else "")
+        label = lc.label.lower()
+        return CLASS_NAMES.get(label, label.replace("_", " ")) + (f" ({col})" if col else "")
     if lc.label == "ALL":
         return "all lights off"
     name = NAMES.get(lc.label, lc.label.title())
@@ -415,7 +433,8 @@ class LightsStage:
 
     # -------------------------------------------------------------- status lights
     def _status_lights(self, inds, labels, known, source, out: LightsResult) -> None:
-        keys = known.get(FAMILY_ROUTER, set())
+        family = FAMILY_APPLIANCE if any(lab in BOILER_LABELS for lab, _, _ in labels) else FAMILY_ROUTER
+        keys = known.get(family, set())
         pairs = _assign(inds, labels)
         lights: list[Light] = []
         for (lab, box, conf), ind in pairs:
@@ -445,7 +464,7 @@ class LightsStage:
             if lt.state == "off" and lt.label != "ALL" and not powered:
                 lt.reported = False
             if lt.reported:
-                out.candidates.append(self._candidate(lt, FAMILY_ROUTER, source, ("lit-indicator", "label-ocr")))
+                out.candidates.append(self._candidate(lt, family, source, ("lit-indicator", "label-ocr")))
         out.lights = sorted(lights, key=lambda lt: (not lt.reported, -COLOUR_RANK.get(lt.colour, 0), lt.bbox[0]))
         out.notes.append("Status lights read from one photo: a photo cannot show blinking; ask for a short video "
                          "if a light may be flashing.")
@@ -568,5 +587,5 @@ def label_blinking_lights(candidates: list[CodeCandidate], frames: Sequence, kno
             continue
         c.repairs.append(f"light labelled '{NAMES.get(lab, lab)}': {c.code} read as {code}")
         c.code, c.family = code, FAMILY_ROUTER
-        notes.append(f"The blinking light is the {NAMES.get(lab, lab)} light ({code}).")
+        notes.append(f"The {parts[1].lower()} light in the video is the {NAMES.get(lab, lab)} light ({code}).")
     return notes

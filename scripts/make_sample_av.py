@@ -47,6 +47,7 @@ LICENCE = "CC0-1.0 (made by scripts/make_sample_av.py; all pixels, words and sou
 CODES = {
     "blink_red_3": "BLINK:RED:3",
     "blink_red_steady": "BLINK:RED:STEADY",
+    "led_internet_red": "LED:INTERNET:RED:STEADY",  # the red light is next to the printed label 'Internet
     "beep_ami_3s": "BEEP:AMI:3S",
     "beep_award_1l2s": "BEEP:AWARD:1L2S",
     "beep_phoenix_121": "BEEP:PHOENIX:1-2-1",
@@ -345,7 +346,7 @@ def catalogue() -> list[Item]:
              led_video([("Power", (0.12, 0.5)), ("Internet", (0.32, 0.5)), ("WiFi", (0.52, 0.5)), ("LAN", (0.72, 0.5))],
                        {"Power": ("green", "steady", {}), "Internet": ("red", "steady", {})},
                        seed=412, seconds=5.0, title="ORBEL HomeHub", face_size=(720, 260), body=(32, 33, 36), ink=(200, 200, 205), label_px=22),
-             CODES["blink_red_steady"], "", "H.264 1280x720 30 fps + AAC, 5 s",
+             CODES["led_internet_red"], "", "H.264 1280x720 30 fps + AAC, 5 s",
              "black router: 'Internet' LED steady red; 'Power' steady green (normal); WiFi, LAN off"),
         Item("wa_washer_de_shaky_blur.mp4", V, display_video([("dE", 5.0)], seed=413, style="vfd_white", renderer="dseg7_modern_italic",
                                                              frac=0.28, shake=BIG_SHAKE),

@@ -305,28 +305,28 @@ def render_form(token: str, initial: dict[str, Any], *, submit_label: str, on_su
         _err(errors, "title")
         st.text_area(FIELD_LABELS["meaning"], key=k("meaning"), height=80)
         _err(errors, "meaning")
-        st.text_area(FIELD_LABELS["steps"], key=k("steps"), height=130, help=HELP["steps"])
+        st.text_area(FIELD_LABELS["steps"], key=k("steps"), height=170, help=HELP["steps"])
         _err(errors, "steps")
         c1, c2 = st.columns(2)
         with c1:
-            st.text_area(FIELD_LABELS["causes"], key=k("causes"), height=90, help=HELP["causes"])
+            st.text_area(FIELD_LABELS["causes"], key=k("causes"), height=110, help=HELP["causes"])
             _err(errors, "causes")
         with c2:
-            st.text_area(FIELD_LABELS["safety"], key=k("safety"), height=90, help=HELP["safety"])
+            st.text_area(FIELD_LABELS["safety"], key=k("safety"), height=110, help=HELP["safety"])
             _err(errors, "safety")
         c1, c2 = st.columns(2)
         with c1:
-            st.text_area(FIELD_LABELS["reply_en"], key=k("reply_en"), height=110)
+            st.text_area(FIELD_LABELS["reply_en"], key=k("reply_en"), height=150)
             _err(errors, "reply_en")
             st.checkbox("No English reply yet (knowingly missing)", key=k("missing_en"))
         with c2:
-            st.text_area(FIELD_LABELS["reply_es"], key=k("reply_es"), height=110)
+            st.text_area(FIELD_LABELS["reply_es"], key=k("reply_es"), height=150)
             _err(errors, "reply_es")
             st.checkbox("No Spanish reply yet (knowingly missing)", key=k("missing_es"))
         _err(errors, "reply_missing")
         c1, c2 = st.columns([3, 1])
         with c1:
-            st.text_input(FIELD_LABELS["source"], key=k("source"), help=HELP["source"])
+            st.text_area(FIELD_LABELS["source"], key=k("source"), height=68, help=HELP["source"])
             _err(errors, "source")
         with c2:
             st.checkbox(FIELD_LABELS["verified"], key=k("verified"), help=HELP["verified"])

@@ -33,3 +33,10 @@ def test_photos_without_code_present_no_code(report):
     no_code = [r for r in report.rows if not r.expected_is_code]
     assert len(no_code) >= 5
     assert all(not r.codes for r in no_code), _table(report)
+
+
+def test_no_lit_indicator_reported_on_appliance_photos(report):
+    # the lit-indicator stage (tell-tales, status lights) must leave display photos alone:
+    # LED digits, printer status LEDs, screens and glare are not lights to report
+    lit = [(r.path.split("/")[-1], r.lights_found) for r in report.rows if r.lights_found]
+    assert not lit, lit

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from ui_fakes import APP, FakeRow, failed_diagnosis, fake_diagnosis
+import ui_fakes
+from ui_fakes import FakeRow, failed_diagnosis, fake_diagnosis
 
 PASSWORD = "test-password-1"
 ACCOUNTS = {"manager": "km", "manager2": "km2", "agent": "ag", "reviewer": "rv"}
@@ -53,6 +54,8 @@ def _isolated_env(monkeypatch, tmp_path, ui_template):
     data.mkdir()
     shutil.copyfile(ui_template[0], data / "telltale.db")
     monkeypatch.setenv("TELLTALE_DATA_DIR", str(data))
+    ui_fakes.TOKENS.clear()
+    ui_fakes.TOKENS.update(ui_template[1])
 
 
 @pytest.fixture
@@ -65,12 +68,8 @@ def tokens(ui_template) -> dict[str, str]:
 def app_as(tokens):
     """``app_as(role)`` -> an :class:`AppTest` of the app signed in as that role, already run
     once (``role=None``: nobody signed in)."""
-    from streamlit.testing.v1 import AppTest
-
     def make(role: str | None, timeout: float = 30):
-        at = AppTest.from_file(APP, default_timeout=timeout)
-        if role is not None:
-            at.session_state["tt_auth_token"] = tokens[role]
+        at = ui_fakes.signed_in_app(role, timeout)
         at.run()
         assert not at.exception, at.exception
         return at

@@ -10,7 +10,7 @@ import io
 
 import numpy as np
 import pytest
-from ui_fakes import APP, texts
+from ui_fakes import signed_in_app, texts
 from streamlit.testing.v1 import AppTest
 
 from diagnostics.errors import KnowledgeBaseError
@@ -189,7 +189,7 @@ def test_demo_page_scores(fake_backend, monkeypatch, app_as):
         ":orange[**– abstained**]"]
 
 
-def test_real_pipeline_on_one_sample(tokens):
+def test_real_pipeline_on_one_sample():
     """No patches: the real pipeline on a bundled sample whose expected code is in the
     knowledge base (the first such row of sample_media/expected.csv)."""
     from diagnostics import api
@@ -207,9 +207,7 @@ def test_real_pipeline_on_one_sample(tokens):
         pytest.skip("no sample with a known code")
     from diagnostics.config import SAMPLE_MEDIA_DIR
 
-    _tokens = tokens
-    at = AppTest.from_file(APP, default_timeout=180)
-    at.session_state["tt_auth_token"] = _tokens["agent"]
+    at = signed_in_app("agent", 180)
     at.run()
     at.selectbox(key="sample_pick").set_value(str(row.path.relative_to(SAMPLE_MEDIA_DIR))).run()
     at.button(key="run_diagnose").click().run()

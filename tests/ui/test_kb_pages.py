@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 from ui_fakes import texts
 
 from diagnostics.knowledge.curation import SearchQuery
+from diagnostics.knowledge.validation import SEVERITIES
 
 KB = "diagnostics/ui/pages/kb_entries.py"
 UNMAPPED = "diagnostics/ui/pages/kb_unmapped.py"
@@ -95,7 +96,8 @@ def test_search_and_filters(app_as):
     at.selectbox(key="kb_severity").set_value("critical").run()
     rows = [_plain(b.label) for b in at.button if b.key and b.key.startswith("kb_open_")]
     assert rows and all(r.startswith(("P", "B", "C", "U")) for r in rows)
-    assert all("critical" in t.value for t in at.text if t.value.startswith("critical"))
+    severities = [t.value.split(" · ")[0] for t in at.text if t.value.split(" · ")[0] in SEVERITIES]
+    assert len(severities) == len(rows) and set(severities) == {"critical"}
     at.selectbox(key="kb_family").set_value("").run()
     at.selectbox(key="kb_severity").set_value("").run()
     at.selectbox(key="kb_brand").set_value("Vaillant").run()
@@ -313,7 +315,7 @@ def test_unmapped_queue_to_new_entry(app_as):
     token = at.session_state["kb_draft"]["token"]
     assert at.text_input(key=f"kbf::{token}::code").value == "E97"
     assert at.selectbox(key=f"kbf::{token}::family").value == "appliance"
-    assert "unmapped queue: read 3 times" in at.text_input(key=f"kbf::{token}::source").value
+    assert "unmapped queue: read 3 times" in at.text_area(key=f"kbf::{token}::source").value
     _fill_new(at, token, title="Door lock fault", meaning="The door did not lock.", steps="Close the door firmly.",
               reply_en="Please close the door firmly.", reply_es="Cierre bien la puerta.")
     at = _submit(at, "Create entry")
@@ -465,19 +467,29 @@ def test_read_only_roles_see_no_edit_controls_and_change_nothing(app_as, role, m
     assert _kb_revision() == before
 
 
-def test_backend_refuses_a_reviewer_even_if_a_page_tried(app_as):
-    """The third fence: a save callback run with a reviewer is refused by the backend and
-    shown as a message; nothing changes."""
-    import streamlit as st  # noqa: F401  (the callback reads st.session_state; AppTest provides it)
+def test_save_callback_with_a_reviewer_is_refused_by_the_backend():
+    """The third fence: even if a page ran the form's save callback for a reviewer or an
+    agent, the backend refuses (PermissionDenied) and the page shows the refusal; nothing
+    changes."""
+    import streamlit as st
 
-    from diagnostics.errors import PermissionDenied
+    from diagnostics.ui import kb_forms as kf
 
     cur, _ = _services()
     rec = _entry("F.28", brand="Vaillant")
-    with pytest.raises(PermissionDenied, match="A reviewer cannot change the knowledge base"):
-        cur.update(_user("reviewer"), rec.id, {"title": "x"}, expected_version=rec.version)
-    with pytest.raises(PermissionDenied):
-        cur.retire(_user("agent"), rec.id)
+    before = _kb_revision()
+    token = kf.form_token(rec.id, rec.version)
+    for name, value in kf.to_widgets(rec.form_data()).items():
+        st.session_state[kf.widget_key(token, name)] = value
+    st.session_state[kf.widget_key(token, "title")] = "changed by a reviewer"
+    for role in ("reviewer", "agent"):
+        kf.save_entry(cur, _user(role), token, entry_id=rec.id, version=rec.version)
+        kind, message = st.session_state.pop(kf.FLASH_KEY)
+        assert kind == "error" and message == f"A{'n' if role == 'agent' else ''} {role} cannot change the " \
+            "knowledge base. Ask a knowledge manager."
+        kf.run_action(lambda u=_user(role): cur.retire(u, rec.id), "retired")
+        assert st.session_state.pop(kf.FLASH_KEY)[0] == "error"
+    assert _kb_revision() == before
 
 
 def test_typed_text_is_shown_as_text(app_as):
@@ -492,3 +504,12 @@ def test_typed_text_is_shown_as_text(app_as):
     raw = [m.value for m in at.markdown if "onerror" in m.value]
     assert raw and all("\\<img" in m and "\\[click\\]\\(http\\:" in m and "\\*\\*bold\\*\\*" in m for m in raw)
     assert all("\\<img" in s.value for s in at.subheader if "onerror" in s.value)
+
+
+@pytest.mark.parametrize("page", [KB, UNMAPPED, IMPORT, METRICS, USERS])
+def test_manager_pages_launch_without_stray_text(app_as, page):
+    at = app_as("manager")
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    assert at.title, "every page has a title"
+    assert not [m.value for m in at.markdown if "``" in m.value or "Session key" in m.value], "no docstring shown"

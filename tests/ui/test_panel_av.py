@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import ui_fakes
 from streamlit.testing.v1 import AppTest
-from ui_fakes import APP, MP4_BYTES
+from ui_fakes import MP4_BYTES
 
 from diagnostics.schema import CodeCandidate, MediaResult
 from diagnostics.ui import av, state
@@ -163,7 +163,7 @@ def av_backend(monkeypatch, fake_backend):
 
 
 def _upload(name: str, data: bytes, mime: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=30)
+    at = ui_fakes.signed_in_app("agent", 30)
     at.run()
     at.file_uploader(key="upload_files").set_value((name, data, mime)).run()
     at.button(key="run_diagnose").click().run()
@@ -248,7 +248,7 @@ def test_demo_page_covers_both_manifests(fake_backend, monkeypatch, tmp_path):
         return av_report if Path(manifest).parent.name == "av" else photo
 
     monkeypatch.setattr(api, "evaluate", evaluate)
-    at = AppTest.from_file(APP, default_timeout=30)
+    at = ui_fakes.signed_in_app("agent", 30)
     at.run()
     at.switch_page("diagnostics/ui/pages/demo.py").run()
     assert not at.exception and seen == [], "nothing runs until a button is pressed"
@@ -276,7 +276,7 @@ def test_real_pipeline_on_a_voice_note():
 
     if not (SAMPLE_MEDIA_DIR / "av" / "voice_printer_504.m4a").is_file():
         pytest.skip("voice-note sample not generated")
-    at = AppTest.from_file(APP, default_timeout=120)
+    at = ui_fakes.signed_in_app("agent", 120)
     at.run()
     at.selectbox(key="sample_pick").set_value("av/voice_printer_504.m4a").run()
     at.button(key="run_diagnose").click().run()

@@ -23,6 +23,19 @@ from diagnostics.schema import (  # noqa: E402
 )
 
 APP = str(REPO / "app.py")
+TOKENS: dict[str, str] = {}
+"""role -> live session token of the test database (filled by conftest's ``_isolated_env``)."""
+
+
+def signed_in_app(role: str | None = "agent", timeout: float = 30):
+    """An AppTest of the panel with ``role``'s session token in its session state (not run
+    yet); ``role=None``: nobody signed in."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    if role is not None:
+        at.session_state["tt_auth_token"] = TOKENS[role]
+    return at
 
 
 def texts(at) -> str:

@@ -37,7 +37,7 @@ def lamp(img: np.ndarray, mask: np.ndarray, x: int, y: int, rgb, *, glow: float 
     f = f * (1 - m[..., None]) + lit * m[..., None]
     f += halo[..., None] * col
     img[:] = np.clip(f, 0, 255).astype(np.uint8)
-    ys, xs = np.nonzero(mask > 0.5)
+    ys, xs = np.nonzero(mask > 0.5 * mask.max())
     return (x + int(xs.min()), y + int(ys.min()), int(xs.max() - xs.min() + 1), int(ys.max() - ys.min() + 1))
 
 

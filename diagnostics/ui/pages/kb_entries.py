@@ -96,7 +96,7 @@ if open_id is not None:
         "**retired: never suggested**" if rec.retired else "live") if x))
     opened = kf.opened_version(state, rec) if can_edit else rec.version
     if can_edit:
-        b1, b2, _ = st.columns([1, 1, 3])
+        b1, b2, _ = st.columns([2, 1, 3])
         b1.button("Duplicate for a sibling model", key="kb_duplicate", on_click=_duplicate, args=(e.id, e.code),
                   icon=":material/content_copy:")
         if rec.retired:
@@ -140,12 +140,11 @@ if open_id is not None:
         except DiagnosticsError as exc:
             _fail(exc)
             versions = []
-        on_restore = None
-        if can_edit:
-            def on_restore(version: int, eid=e.id, current=opened) -> None:
-                kf.run_action(lambda: cur.restore_version(user, eid, version, expected_version=current),
-                              f"Version {version} restored as version {{version}}.")
-        kf.render_history(versions, rec.version, on_restore=on_restore)
+        def _restore_version(version: int, eid=e.id, current=opened) -> None:
+            kf.run_action(lambda: cur.restore_version(user, eid, version, expected_version=current),
+                          f"Version {version} restored as version {{version}}.")
+
+        kf.render_history(versions, rec.version, on_restore=_restore_version if can_edit else None)
     if can_edit:
         with tabs[2]:
             st.caption("Run the real analysis on a photo and see whether it reaches this entry.")
@@ -228,13 +227,23 @@ st.caption(f"{result.total} entr{'ies' if result.total != 1 else 'y'} · page {r
 if not result.items:
     st.info("No entry matches.", icon=":material/search_off:")
 widths = [2, 4, 3, 2]
+if result.items:
+    for col, label in zip(st.columns(widths), ("Code (click to open)", "Title", "Scope", "Severity")):
+        col.caption(label)
+
+
+def _short(text: str, n: int = 60) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
 for r in result.items:
     e = r.entry
     cols = st.columns(widths, vertical_alignment="center")
-    cols[0].button(ui.md_escape(e.code), key=f"kb_open_{e.id}", type="tertiary",
+    cols[0].button(ui.md_escape(e.code), key=f"kb_open_{e.id}", width="stretch",
                    on_click=lambda i=e.id: state.__setitem__(kf.OPEN_KEY, i), help="Open this entry")
     cols[1].text(e.title)
-    cols[2].text(" · ".join(x for x in (e.brand, e.appliance, e.model_scope) if x) or ui.family_label(e.family))
-    cols[3].text(" · ".join([e.severity] + (["retired"] if r.retired else []) + ([] if e.verified else ["unverified"])))
+    cols[2].text(" · ".join(x for x in (e.brand, e.appliance, _short(e.model_scope)) if x) or ui.family_label(e.family))
+    flags = [e.severity] + (["retired"] if r.retired else []) + ([] if e.verified else ["unverified"])
+    cols[3].text(" · ".join(flags))
 if result.pages > 1:
     st.number_input("Page", min_value=1, max_value=result.pages, step=1, key="kb_page")

@@ -15,8 +15,7 @@ from diagnostics.knowledge.transfer import ADDED, CHANGED, INVALID, UNCHANGED, a
 from diagnostics.ui import components as ui
 from diagnostics.ui import session
 
-PLAN_KEY = "kb_import_plan"
-"""Session key: ``(sha256 of the uploaded bytes, ImportPlan)`` of the last dry run."""
+PLAN_KEY = "kb_import_plan"  # session key: (sha256 of the uploaded bytes, ImportPlan) of the last dry run
 STATUS_LABELS = {ADDED: "added", CHANGED: "changed", UNCHANGED: "unchanged", INVALID: "invalid"}
 
 user = session.page_user(KB_IMPORT)

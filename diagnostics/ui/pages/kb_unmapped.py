@@ -80,7 +80,7 @@ for it in items:
             if it.thumbnails:
                 cols = st.columns(min(len(it.thumbnails), 6))
                 for col, t in zip(cols, it.thumbnails[:6]):
-                    col.image(t.jpeg, caption=t.source[:40] or None, width="content")
+                    col.image(t.jpeg, caption=ui.md_escape(t.source[:40]) or None, width="content")
             else:
                 st.caption("No example picture (read from a voice note, a text or an older release).")
         with right:

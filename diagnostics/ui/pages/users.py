@@ -73,7 +73,8 @@ with c2:
                 f"{current.username} {'deactivated' if current.active else 'reactivated'}.")
             st.rerun()
         with st.form("users_password", clear_on_submit=True):
-            npw = st.text_input(f"New password for {current.username}", type="password", key="users_set_pw")
+            npw = st.text_input(f"New password for {ui.md_escape(current.username)}", type="password",
+                                key="users_set_pw")
             if st.form_submit_button("Set password"):
                 _do(lambda: auth.set_password(user, current.username, npw),
                     f"Password of {current.username} changed (signed out everywhere).")
