@@ -301,9 +301,37 @@ def _parse_csv(text: str) -> list[dict[str, Any]]:
     return rows
 
 
-def _parse_yaml(text: str) -> list[dict[str, Any]]:
+class _TextLoader(yaml.SafeLoader):
+    """Safe YAML loader for imports: an unquoted number stays the text as written
+    (``code: 010`` is the code ``010``, not 8; ``0x1E``, ``1:20``, ``50.10`` likewise),
+    because every field that looks numeric here is a code or a text.  Booleans and nulls
+    are resolved as usual."""
+
+
+_TextLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _refuse_aliases(text: str) -> None:
+    """A YAML alias (``*name``) can expand a small file into gigabytes (a "billion laughs"
+    file); an exported file never uses them, so an import that does is refused before it
+    is built."""
     try:
-        doc = yaml.safe_load(text)
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                mark = event.start_mark
+                raise ValidationError(f"file: YAML aliases (*name) are not accepted (line {mark.line + 1}); "
+                                      "write each value out in full.", detail="file")
+    except yaml.YAMLError:
+        return  # reported with its line by the loader below
+
+
+def _parse_yaml(text: str) -> list[dict[str, Any]]:
+    _refuse_aliases(text)
+    try:
+        doc = yaml.load(text, Loader=_TextLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
@@ -320,9 +348,9 @@ def _parse_yaml(text: str) -> list[dict[str, Any]]:
             raise ValidationError(f"file: entry {i} has unknown field(s) {', '.join(map(str, unknown))}.",
                                   detail="file")
         row = dict(item)
-        for k, v in row.items():  # an unquoted 227 is read by YAML as a number: it is still a code
-            if k not in INT_COLUMNS and k not in BOOL_COLUMNS and isinstance(v, int) and not isinstance(v, bool):
-                row[k] = str(v)
+        for k, v in row.items():  # numbers arrive as text (_TextLoader); id and version are numbers
+            if k in INT_COLUMNS and isinstance(v, str) and v.strip().isdigit():
+                row[k] = int(v.strip())
         rows.append(row)
     return rows
 

@@ -258,8 +258,10 @@ class UnmappedQueue:
     def prefill(self, user, key: str) -> dict[str, Any]:
         """Form data for a new entry from a queue item: ``code``, ``family`` (the guess),
         ``aliases`` (the text as read when it is another spelling), ``source`` (``"unmapped
-        queue: read N times, first YYYY-MM-DD"``), ``verified`` False, ``severity``
-        ``"medium"``, ``technician`` False and empty texts for the manager to write.
+        queue: read N times, first YYYY-MM-DD"``; the customer's file name is not copied into
+        the knowledge base), ``verified`` False, and empty texts for the manager to write.
+        ``severity`` is ``""`` and ``technician`` None: the manager must choose both, as
+        for any new entry (a gas-boiler code must not be saved as "no technician" by default).
 
         Raises:
             PermissionDenied: needs ``kb.edit``.  ValidationError: not in the queue.
@@ -269,15 +271,13 @@ class UnmappedQueue:
             u = self._row(s, key)
             code, family, example, count = u.code, u.family, u.example, u.count
             first = _iso(u.first_seen)[:10]
-            source = u.last_source
         aliases = [example.strip()] if example.strip() and example.strip() != code \
             and match_key(example) and match_key(example) != match_key(code) and len(example.strip()) <= 64 else []
-        where = f", last in {source}" if source else ""
         return {
             "code": code, "family": family, "brand": "", "appliance": "", "model_scope": "", "aliases": aliases,
-            "title": "", "meaning": "", "causes": [], "steps": [], "safety": [], "severity": "medium",
-            "technician": False, "reply_en": "", "reply_es": "", "reply_missing": [],
-            "source": f"unmapped queue: read {count} time{'s' if count != 1 else ''}, first {first}{where}",
+            "title": "", "meaning": "", "causes": [], "steps": [], "safety": [], "severity": "",
+            "technician": None, "reply_en": "", "reply_es": "", "reply_missing": [],
+            "source": f"unmapped queue: read {count} time{'s' if count != 1 else ''}, first {first}",
             "verified": False,
         }
 

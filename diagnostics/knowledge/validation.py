@@ -61,6 +61,13 @@ class _Errors(dict):
         self.setdefault(field, message)
 
 
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+"""Control characters other than tab and line breaks, C1 controls (U+0085 NEL among them) and
+the Unicode line/paragraph separators: invisible in the panel, and YAML treats U+0085,
+U+2028 and U+2029 as line breaks, so an entry holding one would not round-trip through an
+export."""
+
+
 def _check(data: dict[str, Any], require_flags: bool = False) -> tuple[dict[str, Any], dict[str, str]]:
     """Clean copy of ``data`` and ``{field: message}`` for every invalid field, in the order
     the checks run (unknown fields, text, required, family, severity, lists, steps, flags,
@@ -78,6 +85,9 @@ def _check(data: dict[str, Any], require_flags: bool = False) -> tuple[dict[str,
             err.add(f, "must be text")
             v = ""
         v = v.strip()
+        if _CONTROL_RE.search(v):
+            err.add(f, "holds an invisible control character (NUL, U+0085, U+2028, ...): retype or paste as "
+                       "plain text")
         if f in MAX_LEN and len(v) > MAX_LEN[f]:
             err.add(f, f"at most {MAX_LEN[f]} characters")
         out[f] = v
@@ -117,6 +127,9 @@ def _check(data: dict[str, Any], require_flags: bool = False) -> tuple[dict[str,
                 continue
             if "\n" in item.strip() or "\r" in item.strip():
                 err.add(f, f"item {i + 1} has a line break: make each line its own item")
+                continue
+            if _CONTROL_RE.search(item):
+                err.add(f, f"item {i + 1} holds an invisible control character: retype it as plain text")
                 continue
             items.append(item.strip())
         out[f] = items

@@ -278,6 +278,10 @@ def test_manager_maps_an_unmapped_code_and_the_agent_sees_it(server, data_dir, t
             manager.get_by_role("button", name="Create entry").first.click()
             manager.get_by_text("New entry").wait_for(timeout=30_000)
             manager.get_by_label("Title", exact=True).fill(title1)
+            # severity and "needs a technician" start unchosen: the manager must decide them
+            manager.get_by_role("combobox", name="Severity").click()
+            manager.get_by_role("option", name="medium", exact=True).click()
+            manager.get_by_role("radiogroup", name="Needs a technician").get_by_text("no", exact=True).click()
             manager.get_by_label("Meaning", exact=True).fill("The door lock did not close (our own test wording).")
             manager.get_by_label("Steps", exact=True).fill("Close the door firmly.\nStart the programme again.")
             manager.get_by_label("Reply (English)", exact=True).fill("Please close the door firmly and restart.")

@@ -316,8 +316,17 @@ def test_unmapped_queue_to_new_entry(app_as):
     assert at.text_input(key=f"kbf::{token}::code").value == "E97"
     assert at.selectbox(key=f"kbf::{token}::family").value == "appliance"
     assert "unmapped queue: read 3 times" in at.text_area(key=f"kbf::{token}::source").value
+    # severity and the technician flag start unchosen: saving without them is refused
+    assert at.selectbox(key=f"kbf::{token}::severity").value == ""
     _fill_new(at, token, title="Door lock fault", meaning="The door did not lock.", steps="Close the door firmly.",
               reply_en="Please close the door firmly.", reply_es="Cierre bien la puerta.")
+    at = _submit(at, "Create entry")
+    assert _services()[0].search(_user("manager"), SearchQuery(code="E97")).items == []
+    at = _kb_page(at)  # AppTest re-runs the page it was switched to; the draft and its errors are kept
+    assert "choose one of" in texts(at)
+    _fill_new(at, token, title="Door lock fault", meaning="The door did not lock.", steps="Close the door firmly.",
+              reply_en="Please close the door firmly.", reply_es="Cierre bien la puerta.", severity="medium",
+              technician="no")
     at = _submit(at, "Create entry")
     rec = _entry("E97")
     assert rec.version == 1 and rec.updated_by == "km"

@@ -167,6 +167,10 @@ def test_row_edited_since_export_is_invalid(ckb, users):
     (b"entries:\n  - code: [unclosed\n", "yaml", "not valid YAML"),
     (b"entries: 5\n", "yaml", "'entries:' list"),
     (b"entries:\n  - code: E1\n    colour: red\n", "yaml", "unknown field"),
+    # a "billion laughs" file: 9 levels of aliases would expand to gigabytes
+    ("".join(f"{c}: &{c} [{', '.join([f'*{p}'] * 9) if p else ', '.join(['x'] * 9)}]\n"
+             for p, c in zip([""] + list("abcdefgh"), "abcdefghi")).encode()
+     + b"entries: [{code: *i, family: appliance}]\n", "yaml", "aliases"),
 ])
 def test_broken_files_change_nothing(ckb, users, content, fmt, words):
     n = ckb.count()
@@ -183,6 +187,26 @@ def test_yaml_import_adds_and_unquoted_numbers_are_codes(ckb, users):
     assert plan.counts["added"] == 1 and plan.rows[0].data["code"] == "2270"
     transfer.apply_import(ckb, km, plan)
     assert ckb.lookup("2270")[0].brand == "Acme"
+
+
+def test_yaml_numbers_are_read_as_written(ckb, users):
+    """YAML 1.1 reads 010 as 8, 0x1E as 30, 1:20 as 80 and 50.10 as a float; a code is
+    the text as written."""
+    km = users["manager"]
+    rows = []
+    for code in ("010", "0x1E", "1:20", "50.10"):
+        e = new_entry(code=code, aliases=[], brand="Acme", family="printer" if "." in code else "appliance")
+        rows.append("- " + yaml.safe_dump(e, allow_unicode=True).replace("\n", "\n  ").rstrip()
+                    .replace(f"code: '{code}'", f"code: {code}"))
+    plan = transfer.plan_import(ckb, km, "entries:\n" + "\n".join(rows) + "\n", "yaml")
+    assert [r.data["code"] for r in plan.rows] == ["010", "0x1E", "1:20", "50.10"]
+
+
+def test_control_characters_are_refused_so_exports_round_trip(ckb, users):
+    km = users["manager"]
+    bad = new_entry(code="E81", meaning="zero\u2028line\x85next")
+    plan = transfer.plan_import(ckb, km, yaml.safe_dump({"entries": [bad]}, allow_unicode=True), "yaml")
+    assert plan.rows[0].status == "invalid" and "control character" in plan.rows[0].reasons["meaning"]
 
 
 def test_duplicate_rows_and_alias_clashes_in_one_file(ckb, users):

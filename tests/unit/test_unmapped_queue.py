@@ -93,6 +93,10 @@ def test_one_click_prefill_then_create_resolves_and_next_diagnosis_suggests_it(c
     data = q.prefill(km, "E97")
     assert (data["code"], data["family"], data["verified"]) == ("E97", "appliance", False)
     assert data["source"].startswith("unmapped queue: read 1 time, first ") and data["steps"] == []
+    # severity and the technician flag are the manager's decision, never defaulted
+    assert (data["severity"], data["technician"]) == ("", None)
+    assert {"severity", "technician"} <= set(Curation(ckb).validate(dict(data, title="t", meaning="m",
+                                                                            steps=["s"], reply_en="r", reply_es="r")))
     data.update({"brand": "Acme", "appliance": "washer", "title": "Water heater fault", "meaning": "The heater fails.",
                  "steps": ["Unplug the washer.", "Book a technician."], "technician": True, "severity": "high",
                  "reply_en": "Your washer shows E97: the heater has failed.", "reply_es": "", "reply_missing": ["es"]})
