@@ -105,7 +105,8 @@ def main() -> int:
         start, end = "<!-- telltale-classifier:start -->", "<!-- telltale-classifier:end -->"
         block = (f"{start}\n## Tell-tale classifier\n\nCommand: `.venv/bin/python benchmarks/bench_telltale_classifier.py --write` "
                  f"(measured {time.strftime('%Y-%m-%d')}). Training: `{meta['command'].strip()}`, "
-                 f"{meta['train_seconds'] / 60:.1f} min training + {meta['data_seconds'] / 60:.1f} min rendering on this machine.\n\n{report}\n{end}")
+                 f"{meta['train_seconds'] / 60:.1f} min training + "
+                 f"{meta.get('data_seconds_first_render', meta['data_seconds']) / 60:.1f} min rendering the sets on this machine.\n\n{report}\n{end}")
         if start in text:
             text = text.split(start)[0] + block + text.split(end, 1)[1]
         else:

@@ -49,7 +49,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from diagnostics.engines.telltale_classifier import CLASSES, UNKNOWN, predictions_from_probs  # noqa: E402
+from diagnostics.engines.telltale_classifier import CLASSES, predictions_from_probs  # noqa: E402
 from synth.telltales import mdi  # noqa: E402
 from synth.telltales.dataset import generate_set  # noqa: E402
 from synth.telltales.metrics import classification_report, format_report  # noqa: E402
@@ -359,10 +359,16 @@ These are figures on generated images; real dashboards drawn by other hands will
 
 - Command: `{m['command'].strip()}` (defaults; seed {m['seed']})
 - Hardware: {m['hardware']}; torch {m['torch']}, transformers {m['transformers']}
-- Time: data {m['data_seconds']} s{' (sets loaded from the cache of an earlier run with the same renderer; rendering them takes about 5 minutes on this machine)' if m.get('data_from_cache') else ''}, training {m['train_seconds']} s, total {m['total_seconds'] / 60:.1f} min;
+- Time: data {m['data_seconds']} s{f" (sets loaded from the cache of an earlier run with the same renderer, which rendered them in {m['data_seconds_first_render']} s)" if m.get('data_from_cache') and m.get('data_seconds_first_render') else (' (sets loaded from the cache of an earlier run with the same renderer)' if m.get('data_from_cache') else '')}, training {m['train_seconds']} s, total {m['total_seconds'] / 60:.1f} min;
   {m['steps']} of {m['planned_steps']} planned steps{' (the time budget ended the schedule first; the learning rate still annealed to zero)' if m['stopped_by_time_budget'] else ''}.
 - AdamW (lr {m['args']['lr']}, weight decay 0.05), warm-up + cosine, label smoothing 0.1, batch {m['args']['batch']},
   at most {m['args']['epochs']} epochs within a {m['args']['budget_min']:g}-minute training budget; augmentation: shifts, colour gains, brightness/contrast, grey, channel swaps, noise.
+- Reproducing: the data are seeded and the same for any number of worker processes, and torch is
+  seeded, but the learning-rate schedule follows wall time whenever the CPU is slower than planned
+  (this CPU is shared), so a rerun is expected to give a model of similar quality but not
+  bit-identical weights (not checked by a second full run; a first, stopped run matched this one
+  exactly through epoch 1).
+  After retraining, the new SHA-256 is written into `models/manifest.json`.
 
 ## Licence
 
