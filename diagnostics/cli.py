@@ -60,7 +60,9 @@ def _print_diagnosis(d) -> None:
     print()
     for i, s in enumerate(d.suggestions, 1):
         e = s.entry
-        print(f"{i}. [{s.confidence:.2f}] {s.candidate.code}: {e.title} ({e.brand} {e.appliance}) severity={e.severity}"
+        scope = " ".join(x for x in (e.brand, e.appliance) if x)
+        scope = f" ({scope})" if scope else ""
+        print(f"{i}. [{s.confidence:.2f}] {s.candidate.code}: {e.title}{scope} severity={e.severity}"
               f"{' technician' if e.technician else ''}")
         for r in s.reasons:
             print(f"     because {r}")

@@ -272,11 +272,12 @@ class Pipeline:
         q, presented, held = self._gate(rgb, work, candidates, readings, regions)  # 6. gate
         events: list[dict] = []
         if self.settings.lights if lights is None else lights:                    # 7. lights
-            found = self._lights(rgb, readings, raw, presented + held, name, notes)
+            found = self._lights(rgb, readings, raw, presented, held, name, notes)
             events = found.events
-            if found.label_boxes:  # a status-light label read as a code (DSL as 0SL) is not one
-                presented = [c for c in presented if not found.is_label(c)]
-                held = [c for c in held if not found.is_label(c)]
+            # a status-light label read as a code (DSL as 0SL), or a tell-tale's lettering read
+            # as one ((ABS) as ABS), is not a code
+            presented = [c for c in presented if not (found.is_label(c) or found.covers(c))]
+            held = [c for c in held if not (found.is_label(c) or found.covers(c))]
             if found.candidates:
                 presented += found.candidates
                 _light_quality(q, found.candidates)
@@ -388,7 +389,7 @@ class Pipeline:
             q.retake_hint = quality_mod.retake_hint(q.issues[-1:])
         return q, presented, held
 
-    def _lights(self, rgb, readings, raw, codes, name, notes):
+    def _lights(self, rgb, readings, raw, codes, held, name, notes):
         """Stage 7: lit indicators as findings (:class:`diagnostics.telltales.LightsStage`);
         returns its :class:`~diagnostics.telltales.LightsResult`."""
         from .telltales import LightsStage
@@ -396,7 +397,7 @@ class Pipeline:
         known, _ = self._known_keys(notes)
         stage = LightsStage(self.telltale_classifier, min_score=self.settings.telltale_min_score,
                             min_confidence=self.settings.min_code_confidence)
-        found = stage.analyse(rgb, readings=readings, raw=raw, codes=codes, known=known, source=name)
+        found = stage.analyse(rgb, readings=readings, raw=raw, codes=codes, held=held, known=known, source=name)
         notes.extend(found.notes)
         return found
 

@@ -33,8 +33,9 @@ Which scene is which:
   or left, the same side for every label), else it is off.  No symbol classifier runs.  A
   panel with a ``Fault`` or ``Burner`` light is a boiler's: its lights are looked up among
   the appliance entries (``LED:FAULT:RED:STEADY``), a router's among the router entries.
-* **instrument cluster**: the lit blobs that are not part of a display the photo stages
-  read (LED digits) go to the symbol classifier.  Known symbols are reported when the
+* **instrument cluster** (no display code the knowledge base knows was read): the lit
+  blobs that are not part of a display the photo stages read (LED digits) go to the
+  symbol classifier.  Known symbols are reported when the
   classifier is confident (``Settings.telltale_min_score``); lit symbols it does not
   know are reported as ``TELLTALE:UNKNOWN:<COLOUR>`` only in a scene that looks like a
   cluster: mostly dark (:data:`DARK_SCENE_FRACTION`), or holding a symbol the classifier
@@ -80,6 +81,10 @@ UNKNOWN_MIN_SATURATION = 0.28
 white glare, chrome and reflections are not lights."""
 UNKNOWN_MAX_SURROUND = 110.0
 """... and lit against a dark surround (mean brightness of the ring around it, 0-255)."""
+MIN_NAMED_PX = 16
+"""A lit blob shorter than this (longer side, photo pixels) is not named by the classifier
+(trained on symbols of 18 px and more): it can only be an unrecognised light, and the
+unknown-light entries ask for a closer photo."""
 MAX_CLASSIFIED = 12
 """Most blobs sent to the classifier per photo (the most prominent first)."""
 
@@ -115,6 +120,33 @@ CLASS_NAMES = {
     "washer_fluid": "washer fluid", "service": "service due",
 }
 """Display names of the tell-tale classes (ISO 2575 meanings, our wording)."""
+USUAL_COLOURS = {
+    "engine_mil": "AMBER", "oil_pressure": "RED", "battery_charge": "RED", "brake_system": "RED", "abs": "AMBER",
+    "tyre_pressure": "AMBER", "coolant_temperature": "RED", "airbag": "RED", "seat_belt": "RED",
+    "esp_traction": "AMBER", "esp_off": "AMBER", "parking_brake": "RED", "low_fuel": "AMBER", "glow_plug": "AMBER",
+    "brake_pad_wear": "AMBER", "door_open": "RED", "high_beam": "BLUE", "low_beam": "GREEN", "front_fog": "GREEN",
+    "rear_fog": "AMBER", "washer_fluid": "AMBER", "service": "AMBER",
+}
+"""The colour each tell-tale usually has (ISO 2575 / UN R121 conventions: red = danger,
+amber = warning, green = on, blue = main beam); power steering is red or amber by make."""
+BORDER_HUES = ((("RED", "AMBER"), 12.0, 24.0), (("AMBER", "GREEN"), 60.0, 76.0), (("GREEN", "BLUE"), 165.0, 185.0))
+"""Hue bands (degrees) around the borders of :func:`~diagnostics.vision.blink.colour_name`
+where a camera's white balance can tip a light into the next colour: there a named
+symbol takes its usual colour when that is one of the two."""
+
+
+def decide_colour(label: str, measured: str, hue: float) -> str:
+    """Colour and symbol together: the measured colour, unless the hue lies in a border band
+    (:data:`BORDER_HUES`) between the measured colour and the symbol's usual one
+    (:data:`USUAL_COLOURS`), in which case the usual colour.  ``label`` is a classifier label
+    (``"oil_pressure"``; ``"unknown"`` keeps the measured colour), ``hue`` in degrees."""
+    usual = USUAL_COLOURS.get(label)
+    if usual is None or usual == measured:
+        return measured
+    for pair, lo, hi in BORDER_HUES:
+        if {measured, usual} == set(pair) and lo <= hue <= hi:
+            return usual
+    return measured
 
 
 # ------------------------------------------------------------------ notation
@@ -251,7 +283,8 @@ class Light:
         confidence: ``[0, 1]``.
         classifier: the classifier's top classes ``[(label, probability)]`` (tell-tales).
         indicator: the detection it came from (``None`` for a light that is off).
-        reported: True when it became a code candidate (else shown as evidence only).
+        reported: True when it is a finding (a code candidate; several lights of one code
+            share one candidate), else shown as evidence only.
     """
 
     kind: str
@@ -267,6 +300,7 @@ class Light:
 
     @property
     def name(self) -> str:
+        """Plain name (:func:`light_name`): ``"oil pressure (red)"``."""
         return light_name(self.code)
 
     def to_event(self) -> dict:
@@ -277,6 +311,7 @@ class Light:
               "classifier": [[lab, round(float(p), 3)] for lab, p in self.classifier]}
         if self.indicator is not None:
             ev["hue"] = round(self.indicator.hue, 1)
+            ev["colour_measured"] = self.indicator.colour
             ev["saturation"] = round(self.indicator.saturation, 3)
             ev["crop"] = self.indicator.crop
         return ev
@@ -285,22 +320,34 @@ class Light:
 @dataclass
 class LightsResult:
     """What the stage found in one photo: ``candidates`` (findings for the ranking), ``lights``
-    (every light, for the evidence), ``notes``, ``seconds`` (wall time of the stage)."""
+    (every light, for the evidence), ``notes``, ``seconds`` (wall time of the stage);
+    ``label_boxes`` (status-light label words) and ``known_codes`` (match keys of display
+    codes the knowledge base knows) serve :meth:`is_label` and :meth:`covers`."""
 
     candidates: list[CodeCandidate] = field(default_factory=list)
     lights: list[Light] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
     label_boxes: list[BBox] = field(default_factory=list)
+    known_codes: set[str] = field(default_factory=set)
+
+    def covers(self, c: CodeCandidate) -> bool:
+        """True for a code read on a tell-tale that was found (``(ABS)`` read as ``ABS``, a
+        symbol read as ``Cu``): the symbol is reported as a light, not as a code.  (Blobs
+        on codes the knowledge base knows are never lights, so those are never covered.)"""
+        return bool(c.bbox) and match_key(c.code) not in self.known_codes and any(
+            lt.kind == "telltale" and lt.reported and _centre_in(c.bbox, lt.bbox) for lt in self.lights)
 
     def is_label(self, c: CodeCandidate) -> bool:
-        """True for a code read from a status-light label (``DSL`` read as ``0SL``): the
-        label is not an error code."""
-        return bool(c.bbox) and led_label(c.text_as_read) is not None or \
-            bool(c.bbox) and any(_centre_in(c.bbox, b) for b in self.label_boxes)
+        """True, on a status-light panel, for a code read from a light's label (``DSL`` read
+        as ``0SL``): the label is not an error code."""
+        if not self.label_boxes or not c.bbox:
+            return False
+        return led_label(c.text_as_read) is not None or any(_centre_in(c.bbox, b) for b in self.label_boxes)
 
     @property
     def events(self) -> list[dict]:
+        """One ``{"kind": "light", ...}`` evidence item per light (:meth:`Light.to_event`)."""
         return [lt.to_event() for lt in self.lights]
 
 
@@ -320,15 +367,39 @@ def _centre_in(box, outer) -> bool:
 
 
 def display_boxes(readings: Sequence[DisplayReading], raw: Sequence[TextReading],
-                  codes: Sequence[CodeCandidate]) -> list[BBox]:
-    """Boxes of what the photo stages read as a display: seven-segment readings, text with
-    two digits or more (a clock, an odometer), and code candidates.  Lit blobs inside them
-    are digits, not indicators."""
-    boxes = [tuple(r.bbox) for r in readings if r.kind == "seven_segment" and r.confidence >= 0.5]
-    boxes += [tuple(r.bbox) for r in raw if r.engine == "seven_segment" and r.confidence >= 0.6]
-    boxes += [tuple(r.bbox) for r in list(readings) + list(raw) if sum(ch.isdigit() for ch in r.text) >= 2]
-    boxes += [tuple(c.bbox) for c in codes if c.bbox]
-    return boxes
+                  codes: Sequence[CodeCandidate], known: set[str] = frozenset(),
+                  image_area: int = 0) -> tuple[list[BBox], list[BBox]]:
+    """Boxes of what the photo stages read as a display, ``(sure, text)``:
+
+    * ``sure``: seven-segment readings of three characters or more, text with three digits
+      or more (a clock, an odometer) and codes the knowledge base knows (match keys in
+      ``known``): lit blobs inside are digits, never indicators.  A reading of the whole
+      photo (a box over a quarter of it) is no display;
+    * ``text``: shorter readings and other codes: a lit symbol is often read as one or two
+      characters (``E``, ``Cu``, ``88``, the lettering of ``(ABS)``), so a lit blob inside
+      is a tell-tale only when the classifier is sure of it.
+    """
+    def chars(t: str) -> int:
+        return sum(ch.isalnum() for ch in t)
+
+    seven = [r for r in list(readings) if r.kind == "seven_segment" and r.confidence >= 0.5]
+    seven += [r for r in raw if r.engine == "seven_segment" and r.confidence >= 0.6]
+    sure = [tuple(r.bbox) for r in seven if chars(r.text) >= 3]
+    sure += [tuple(r.bbox) for r in list(readings) + list(raw) if sum(ch.isdigit() for ch in r.text) >= 3]
+    trusted = [c for c in codes if c.bbox and match_key(c.code) in known]
+    sure += [tuple(c.bbox) for c in trusted]
+    text = [tuple(r.bbox) for r in seven if 1 <= chars(r.text) < 3]
+    text += [tuple(r.bbox) for r in list(readings) + list(raw) if sum(ch.isdigit() for ch in r.text) == 2]
+    text += [tuple(c.bbox) for c in codes if c.bbox and not any(c is t for t in trusted)]
+    if image_area:
+        sure = [b for b in sure if b[2] * b[3] <= 0.25 * image_area]
+        text = [b for b in text if b[2] * b[3] <= 0.25 * image_area]
+    return sure, text
+
+
+def on_display(ind: LitIndicator, boxes: Sequence[BBox]) -> bool:
+    """True when a lit blob's centre lies in one of ``boxes`` (see :func:`display_boxes`)."""
+    return any(_centre_in(ind.bbox, b) for b in boxes)
 
 
 class LightsStage:
@@ -339,8 +410,8 @@ class LightsStage:
             first use by the caller); may raise :class:`~diagnostics.errors.EngineError`.
         min_score: probability at or above which a classifier label is reported
             (``Settings.telltale_min_score``).
-        min_confidence: findings below this confidence are held back
-            (``Settings.min_code_confidence``).
+        min_confidence: lights below this confidence are shown as evidence, not reported
+            as findings (``Settings.min_code_confidence``).
     """
 
     def __init__(self, classifier: Callable[[], object], *, min_score: float = 0.5, min_confidence: float = 0.55):
@@ -349,15 +420,18 @@ class LightsStage:
         self.min_confidence = float(min_confidence)
 
     def analyse(self, rgb: np.ndarray, *, readings: Sequence[DisplayReading] = (), raw: Sequence[TextReading] = (),
-                codes: Sequence[CodeCandidate] = (), known: dict[str, set[str]] | None = None,
-                source: str = "") -> LightsResult:
+                codes: Sequence[CodeCandidate] = (), held: Sequence[CodeCandidate] = (),
+                known: dict[str, set[str]] | None = None, source: str = "") -> LightsResult:
         """Run the stage on one photo.
 
         Args:
             rgb: ``(H, W, 3) uint8`` RGB, upright (the photo the boxes refer to).
             readings, raw: what the photo stages read (display readings, engine readings
                 with their boxes: scene text gives the status-light labels).
-            codes: code candidates already found (their boxes are displays).
+            codes: code candidates presented so far (their boxes are displays, and a photo
+                whose display showed a code is not an instrument cluster unless it is mostly
+                dark).
+            held: code candidates held back as unsure (their boxes are displays too).
             known: family -> match keys of the knowledge base (status lights it knows are
                 reported; others are shown as evidence only).
             source: file name, for the candidates.
@@ -379,56 +453,66 @@ class LightsStage:
             out.label_boxes = [b for _, b, _ in labels]
             self._status_lights(inds, labels, known or {}, source, out)
         elif inds:
-            busy = display_boxes(readings, raw, codes)
-            self._telltales(rgb, inds, busy, bool(codes), source, out)
+            keys = set().union(*(known or {}).values())
+            out.known_codes = {k for k in keys if not k.startswith(("TELLTALE", "LED"))}
+            sure, text = display_boxes(readings, raw, list(codes) + list(held), keys, rgb.shape[0] * rgb.shape[1])
+            # a display code the knowledge base knows: the photo is of that display (its digits
+            # and their glow are lit blobs too), not of an instrument cluster
+            if not any(match_key(c.code) in out.known_codes for c in codes):
+                self._telltales(rgb, [i for i in inds if not on_display(i, sure)], text, bool(codes), source, out)
         out.seconds = time.perf_counter() - t0
         return out
 
     # -------------------------------------------------------------- tell-tales
-    def _telltales(self, rgb, inds: list[LitIndicator], busy: list[BBox], has_codes: bool, source: str,
+    def _telltales(self, rgb, inds: list[LitIndicator], text: list[BBox], has_codes: bool, source: str,
                    out: LightsResult) -> None:
-        free = [i for i in inds if not any(_centre_in(i.bbox, b) for b in busy)][:MAX_CLASSIFIED]
+        free = inds[:MAX_CLASSIFIED]
         if not free:
             return
+        display = [on_display(i, text) for i in free]
         dark = dark_fraction(rgb) >= DARK_SCENE_FRACTION
-        if not dark and (has_codes or not any(i.surround < UNKNOWN_MAX_SURROUND for i in free)):
-            # a display that showed a code, or lit spots on a bright scene (a screen, a lamp,
-            # glare): a photo of an appliance or a screen, not of an instrument cluster
-            return
+        if not dark and has_codes:
+            return  # a display that showed a code: a photo of an appliance or a screen
         try:
             preds = list(self._classifier().classify([i.crop for i in free]))
         except EngineError as exc:
             out.notes.append(f"Tell-tale symbols were not named: {exc.user_message}")
             preds = [None] * len(free)
-        strong = any(p is not None and p.label != UNKNOWN and p.score >= STRONG_SCORE for p in preds)
+        strong = any(p is not None and p.label != UNKNOWN and p.score >= STRONG_SCORE
+                     and max(i.bbox[2], i.bbox[3]) >= MIN_NAMED_PX for i, p in zip(free, preds))
         if not (dark or strong):
             return
         best: dict[str, Light] = {}
-        for ind, p in zip(free, preds):
+        for ind, p, disp in zip(free, preds, display):
             top = [(str(a), float(b)) for a, b in (p.top if p is not None else ())]
+            if max(ind.bbox[2], ind.bbox[3]) < MIN_NAMED_PX:
+                p = None  # too small to name
+            if disp and (p is None or p.label == UNKNOWN or p.score < STRONG_SCORE):
+                continue  # letters read as a code, not a symbol the classifier is sure of
+            colour = ind.colour
             if p is not None and p.label != UNKNOWN and p.score >= self.min_score and \
                     (ind.colour != "WHITE" or (dark and p.score >= STRONG_SCORE)):
                 label, conf = p.label, float(p.score)
+                colour = decide_colour(label, ind.colour, ind.hue)
             elif ind.colour != "WHITE" and ind.saturation >= UNKNOWN_MIN_SATURATION and ind.surround < UNKNOWN_MAX_SURROUND:
                 label = UNKNOWN
                 # how sure we are that a lit, coloured symbol is there (not what it is)
                 conf = 0.6 + 0.3 * min(1.0, ind.contrast / 150.0)
             else:
                 continue
-            lt = Light("telltale", telltale_code(label, ind.colour), label, ind.colour, "lit", ind.bbox,
+            lt = Light("telltale", telltale_code(label, colour), label, colour, "lit", ind.bbox,
                        round(min(0.99, conf), 3), top, ind)
+            out.lights.append(lt)
             prev = best.get(lt.code)
             if prev is None or lt.confidence > prev.confidence:
-                if prev is not None:
-                    prev.reported = False
-                    out.lights.append(prev)
                 best[lt.code] = lt
-            else:
-                lt.reported = False
-                out.lights.append(lt)
+        # one finding per code (two unrecognised red lights are one finding with two boxes); a
+        # light is reported when its code's finding is confident enough
+        for lt in out.lights:
+            lt.reported = best[lt.code].confidence >= self.min_confidence
         for lt in best.values():
-            out.lights.append(lt)
-            out.candidates.append(self._candidate(lt, FAMILY_TELLTALE, source, ("lit-indicator", "telltale-classifier")))
+            if lt.reported:
+                out.candidates.append(self._candidate(lt, FAMILY_TELLTALE, source, ("lit-indicator", "telltale-classifier")))
         out.lights.sort(key=lambda lt: (not lt.reported, -COLOUR_RANK.get(lt.colour, 0), -lt.confidence))
 
     # -------------------------------------------------------------- status lights
@@ -460,7 +544,7 @@ class LightsStage:
             # a status light the knowledge base knows, or a red/amber one, is a finding;
             # a green/white/blue one or an off one that it does not know is evidence only;
             # with the power light off or red, the other lights being off follows from it
-            lt.reported = match_key(lt.code) in keys or lt.colour in ("RED", "AMBER")
+            lt.reported = (match_key(lt.code) in keys or lt.colour in ("RED", "AMBER")) and lt.confidence >= self.min_confidence
             if lt.state == "off" and lt.label != "ALL" and not powered:
                 lt.reported = False
             if lt.reported:
@@ -565,11 +649,12 @@ def label_blinking_lights(candidates: list[CodeCandidate], frames: Sequence, kno
     Returns:
         Notes for the agent (one per light renamed).
     """
-    keys = known.get(FAMILY_ROUTER, set())
     notes: list[str] = []
     words = [w for f in frames for w in _label_words(getattr(f, "raw_readings", []) or [])]
     if len({lab for lab, _, _ in words}) < 2:
         return notes
+    family = FAMILY_APPLIANCE if any(lab in BOILER_LABELS for lab, _, _ in words) else FAMILY_ROUTER
+    keys = known.get(family, set())
     for c in candidates:
         if not c.code.startswith("BLINK:") or not c.bbox:
             continue
@@ -586,6 +671,6 @@ def label_blinking_lights(candidates: list[CodeCandidate], frames: Sequence, kno
         if match_key(code) not in keys:
             continue
         c.repairs.append(f"light labelled '{NAMES.get(lab, lab)}': {c.code} read as {code}")
-        c.code, c.family = code, FAMILY_ROUTER
+        c.code, c.family = code, family
         notes.append(f"The {parts[1].lower()} light in the video is the {NAMES.get(lab, lab)} light ({code}).")
     return notes

@@ -1,6 +1,6 @@
 #!/usr/bin/env python
 """Regenerate ``sample_media/dashboards/``: synthetic phone photos of car instrument clusters
-with lit tell-tales, and of router / modem front panels with status lights, plus
+with lit tell-tales, and of router / modem (and one boiler) front panels with status lights, plus
 ``expected.csv`` (the answers) and ``README.md``.  Deterministic (fixed seeds).
 
 Dashboards come from :func:`synth.telltales.scene.render_dashboard` (our own symbol
@@ -115,7 +115,7 @@ def router(leds: list[tuple[str, tuple[float, float]]], states: dict[str, str | 
 
 
 LABELS = {"Power": "power", "Internet": "internet", "WiFi": "wifi", "Wi-Fi": "wifi", "LAN": "lan", "DSL": "dsl",
-          "WPS": "wps", "Phone": "phone", "WAN": "wan"}
+          "WPS": "wps", "Phone": "phone", "WAN": "wan", "Fault": "fault", "Burner": "burner"}
 
 ROUTER4 = [("Power", (0.12, 0.5)), ("Internet", (0.34, 0.5)), ("WiFi", (0.56, 0.5)), ("LAN", (0.78, 0.5))]
 MODEM = [("Power", (0.1, 0.52)), ("DSL", (0.28, 0.52)), ("Internet", (0.46, 0.52)), ("WiFi", (0.64, 0.52)),
@@ -155,13 +155,18 @@ def samples() -> list[Sample]:
                router(MODEM, {"Power": "green", "DSL": None, "Internet": None, "WiFi": "green", "Phone": None},
                       seed=6400, title="NETVIA DSL 5", body=(236, 236, 232), ink=(64, 64, 70), face=(820, 300),
                       label_px=22, expected=["LED:POWER:GREEN:STEADY", "LED:DSL:OFF"], glare=(0.05, 0.8))),
+        Sample("boiler_fault_light_red.jpg",
+               router([("Power", (0.2, 0.55)), ("Burner", (0.5, 0.55)), ("Fault", (0.8, 0.55))],
+                      {"Power": "green", "Burner": None, "Fault": "red"}, seed=6500, title="KELVIX Combi 28",
+                      body=(240, 240, 236), ink=(60, 60, 66), face=(640, 300), label_px=24, frac=0.45, bg="kitchen_tiles",
+                      expected=["LED:FAULT:RED:STEADY"])),
     ]
 
 
 README = """# Sample dashboard and router photos (synthetic)
 
 Phone-like photos of car instrument clusters with lit tell-tales and of router / modem
-front panels with status lights, made entirely by our own code. Nothing here is a real
+(and one boiler) front panels with status lights, made entirely by our own code. Nothing here is a real
 photo or a copied image.
 
 Regenerate (deterministic, fixed seeds):

@@ -198,7 +198,9 @@ class TransformersTelltaleClassifier:
         try:
             import torch
             from transformers import AutoModelForImageClassification
+            from transformers.utils import logging as hf_logging
 
+            hf_logging.disable_progress_bar()  # no "Loading weights" bars on stderr
             self._torch = torch
             self._model = AutoModelForImageClassification.from_pretrained(str(d), local_files_only=True).eval()
         except Exception as exc:  # noqa: BLE001 - any load failure means the weights are unusable

@@ -117,39 +117,65 @@ def draw_evidence(
             continue
         x0, y0, x1, y1 = _scaled(c.bbox, scale)
         draw.rectangle((x0, y0, x1, y1), outline=CODE_COLOUR, width=line + 1)
-        _tag(draw, pil.size, (x0, y0), code_label(c), font, line, CODE_COLOUR)
+        _tag(draw, pil.size, (x0, y0, x1, y1), code_label(c), font, line, CODE_COLOUR)
 
-    small = _font(max(12, side // 40))
-    for lt in sorted(lights, key=lambda e: bool(e.get("reported"))):  # findings drawn last, on top
+    # lights: findings first so their names get the best places; tags never overlap
+    light_font, small = _font(max(13, side // 55)), _font(max(11, side // 75))
+    taken: list[tuple[int, int, int, int]] = []
+    shown = sorted(lights, key=lambda e: not e.get("reported"))
+    boxes = []
+    for lt in shown:
         bbox = lt.get("bbox")
         if not bbox or len(bbox) != 4:
+            boxes.append(None)
             continue
-        colour = LIGHT_COLOURS.get(str(lt.get("colour") or ""), LIGHT_COLOURS[""])
         x0, y0, x1, y1 = _scaled(bbox, scale)
         pad_px = max(3, line)
-        box = (x0 - pad_px, y0 - pad_px, x1 + pad_px, y1 + pad_px)
+        boxes.append((x0 - pad_px, y0 - pad_px, x1 + pad_px, y1 + pad_px))
+    taken += [b for b in boxes if b is not None]  # a name never hides another light
+    for lt, box in zip(shown, boxes):
+        if box is None:
+            continue
+        colour = LIGHT_COLOURS.get(str(lt.get("colour") or ""), LIGHT_COLOURS[""])
         if lt.get("reported"):
             draw.rectangle(box, outline=(0, 0, 0), width=line + 3)
             draw.rectangle(box, outline=colour, width=line + 1)
-            _tag(draw, pil.size, box[:2], light_label(lt), font, line, colour)
+            _tag(draw, pil.size, box, light_label(lt), light_font, line, colour, taken)
         else:
             draw.rectangle(box, outline=colour, width=max(1, line // 2))
-            _tag(draw, pil.size, box[:2], light_label(lt), small, max(1, line // 2), colour)
+            _tag(draw, pil.size, box, light_label(lt), small, max(1, line // 2), colour, taken)
 
     return np.asarray(pil, dtype=np.uint8)
 
 
-def _tag(draw: ImageDraw.ImageDraw, size: tuple[int, int], xy: tuple[int, int], label: str, font, line: int,
-         fill: tuple[int, int, int]) -> None:
-    """A filled label above ``xy`` (the top-left of a box) when there is room, else inside
-    the box's top edge; text black or white, whichever reads better on ``fill``."""
-    x0, y0 = xy
+def _overlaps(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _tag(draw: ImageDraw.ImageDraw, size: tuple[int, int], box: tuple[int, int, int, int], label: str, font,
+         line: int, fill: tuple[int, int, int], taken: list | None = None) -> None:
+    """A filled label for ``box`` (x0, y0, x1, y1): above it when there is room, else inside its
+    top edge (the code labels' rule).  With ``taken`` (rectangles already used), the first of
+    above, below, above-stacked places that overlaps none of them is used, and the label's
+    rectangle is added.  Text black or white, whichever reads better on ``fill``."""
+    x0, y0, x1, y1 = box
     tx0, ty0, tx1, ty1 = draw.textbbox((0, 0), label, font=font)
     tw, th = tx1 - tx0, ty1 - ty0
     pad = max(2, line)
-    ly = y0 - th - 2 * pad if y0 - th - 2 * pad >= 0 else y0
+    h = th + 2 * pad
     lx = min(max(0, x0), max(0, size[0] - tw - 2 * pad))
-    draw.rectangle((lx, ly, lx + tw + 2 * pad, ly + th + 2 * pad), fill=fill)
+    ly = y0 - h if y0 - h >= 0 else y0
+    if taken is not None:
+        tries = [y0 - h, y1] + [y0 - h * k for k in range(2, 6)] + [y1 + h * k for k in range(1, 4)]
+        for cand in tries:
+            if cand < 0 or cand + h > size[1]:
+                continue
+            rect = (lx, cand, lx + tw + 2 * pad, cand + h)
+            if not any(_overlaps(rect, t) for t in taken):
+                ly = cand
+                break
+        taken.append((lx, ly, lx + tw + 2 * pad, ly + h))
+    draw.rectangle((lx, ly, lx + tw + 2 * pad, ly + h), fill=fill)
     ink = (0, 0, 0) if 0.299 * fill[0] + 0.587 * fill[1] + 0.114 * fill[2] > 140 else (255, 255, 255)
     draw.text((lx + pad - tx0, ly + pad - ty0), label, fill=ink, font=font)
 

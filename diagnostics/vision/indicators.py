@@ -74,6 +74,8 @@ MIN_SIDE_PX = 5
 """A blob shorter than this on the working copy is noise or a specular dot."""
 MIN_CONTRAST = 35.0
 """A lit blob's mean brightness exceeds the ring around it by at least this (0-255)."""
+MAX_ASPECT = 3.0
+"""A blob longer than this many times its width is a streak, an edge or a tick mark."""
 MIN_FILL = 0.18
 """Lit pixels (glow included) cover at least this fraction of a blob's box; thin arcs and
 rings of gauges cover less."""
@@ -284,8 +286,9 @@ def _measure(b: dict, labels, strong, f, val, sat, scale, full, work_hw) -> LitI
     n_core = int(core.sum())
     if n_core < 4:
         return None
-    # a streak or an edge, not a lamp: long and thin with little area
-    if max(bw, bh) > 6 * max(1, min(bw, bh)):
+    # a streak, an edge or a gauge's tick mark, not a lamp: tell-tale symbols and status
+    # lights are compact (the widest, ABS between brackets, about 1.5:1)
+    if max(bw, bh) > MAX_ASPECT * max(1, min(bw, bh)):
         return None
     edge = max(2, int(0.004 * max(h, w)))
     if x <= edge or y <= edge or x + bw >= w - edge or y + bh >= h - edge:

@@ -87,7 +87,7 @@ def test_dashboard_photo_shows_boxed_named_lights_ranked_by_severity(dashboard_b
     text = texts(at)
     assert text.index("1. Brake system (red) — Brake system warning") < text.index("2. Engine warning (check engine) (amber) — Engine warning light")
     reply = next(t.value for t in at.text_area if t.key and t.key.startswith("reply_text::"))
-    assert "2 lights on" in reply and "red brake warning light" in reply
+    assert "2 lights" in reply and "red brake warning light" in reply
 
 
 def test_real_pipeline_router_photo_shows_its_lights(app_as):

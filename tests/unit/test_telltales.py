@@ -161,7 +161,7 @@ def test_existing_database_gains_the_new_entries(tmp_path):
     assert not base.lookup("TELLTALE:OIL_PRESSURE:RED")
     base.close()
     again = KnowledgeBase.open(settings)  # a release with the new seed files
-    assert again.count() == before + 36
+    assert again.count() == before + 37
     assert again.lookup("TELLTALE:OIL_PRESSURE:RED") and again.lookup("LED:ALL:OFF")
     again.close()
 
@@ -202,15 +202,19 @@ def test_classifier_unavailable_is_a_note_and_lights_stay_unrecognised():
     assert any("not installed" in n for n in out.notes)
 
 
-def test_no_lights_on_a_bright_appliance_photo_even_with_an_eager_classifier():
+def test_no_lights_on_a_bright_appliance_photo(kb):
     img = np.full((900, 1200, 3), 225, np.uint8)
     cv2.rectangle(img, (400, 350), (800, 550), (10, 10, 12), -1)  # LED display window
     cv2.putText(img, "E21", (430, 520), cv2.FONT_HERSHEY_SIMPLEX, 5, RED, 16, cv2.LINE_AA)
+    # even a classifier that calls everything a tell-tale: the display showed a code
     st, clf = stage(["oil_pressure"], score=0.99)
     code = CodeCandidate("E21", "E21", "appliance", ("seven_segment",), 0.9, (420, 380, 360, 150), source="w.jpg")
-    assert st.analyse(img, codes=[code]).candidates == []  # the digits are a display that was read
-    assert st.analyse(img).candidates == []  # and not a dark cluster anyway (bright surround)
-    assert clf.crops_seen <= 3
+    assert st.analyse(img, codes=[code], known=kb.known_keys()).candidates == []
+    assert clf.crops_seen == 0  # a code the knowledge base knows: not a cluster, nothing classified
+    odd = CodeCandidate("E97", "E97", "appliance", ("seven_segment",), 0.9, (420, 380, 360, 150), source="w.jpg")
+    assert st.analyse(img, codes=[odd], known=kb.known_keys()).candidates == []  # a code it does not know
+    # nothing read, and the classifier does not know the digits: a bright scene has no unknown lights
+    assert LightsStage(lambda: ByColour({})).analyse(img).candidates == []
 
 
 # ------------------------------------------------------------------ the stage: status lights
@@ -349,3 +353,17 @@ def test_blink_code_named_by_the_label_beside_the_light(kb):
     alone = blink("BLINK:RED:STEADY", (335, 240, 40, 40))
     label_blinking_lights([alone], [MediaResult(name="f", raw_readings=raw[1:2])], kb.known_keys())
     assert alone.code == "BLINK:RED:STEADY"  # one label word is not a status-light panel
+
+
+def test_symbol_lettering_read_as_a_code_is_a_light_only_when_the_classifier_is_sure(kb):
+    img, boxes = dashboard()
+    x, y, w, h = boxes[1]  # the amber symbol, its "lettering" read by OCR as a code
+    ocr = CodeCandidate("ABS", "ABS", "appliance", ("rapidocr",), 0.8, (x - 5, y - 5, w + 10, h + 10), source="d.jpg")
+    sure = LightsStage(lambda: ByColour({"AMBER": "abs"}, score=0.9)).analyse(img, codes=[ocr], known=kb.known_keys())
+    assert "TELLTALE:ABS:AMBER" in {c.code for c in sure.candidates} and sure.covers(ocr)
+    unsure = LightsStage(lambda: ByColour({"AMBER": "abs"}, score=0.6)).analyse(img, codes=[ocr], known=kb.known_keys())
+    assert not any("AMBER" in c.code for c in unsure.candidates) and not unsure.covers(ocr)
+    # a code the seven-segment reader read is a display: its blobs are never lights
+    seg = CodeCandidate("E21", "E21", "appliance", ("seven_segment",), 0.9, ocr.bbox, source="d.jpg")
+    out = LightsStage(lambda: ByColour({"AMBER": "abs"}, score=0.99)).analyse(img, codes=[seg], known=kb.known_keys())
+    assert not any("AMBER" in c.code for c in out.candidates) and not out.covers(seg)
