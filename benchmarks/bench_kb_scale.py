@@ -44,8 +44,8 @@ from diagnostics.knowledge.curation import Curation, SearchQuery  # noqa: E402
 from diagnostics.knowledge.store import KnowledgeBase  # noqa: E402
 from diagnostics.ranking import rank  # noqa: E402
 from diagnostics.schema import CodeCandidate, MediaResult  # noqa: E402
+from docs_section import write_section  # noqa: E402  (benchmarks/docs_section.py)
 
-START, END = "<!-- kb-scale:start -->", "<!-- kb-scale:end -->"
 WORDS = ("drain pump filter heater door lock water level sensor fan motor pressure ignition flame thermistor "
          "board relay valve hose leak spin drum belt foam overheat display button timer circuit fuse").split()
 APPLIANCES = ("washer", "dishwasher", "boiler", "dryer", "oven")
@@ -185,21 +185,9 @@ def main(argv: list[str] | None = None) -> int:
     text = "\n".join(lines)
     print(text)
     if args.write:
-        write_section(REPO / "docs" / "benchmarks.md", text)
+        write_section("kb-scale", f"## Knowledge base at scale\n\n{text}")
         print("\nwritten to docs/benchmarks.md")
     return 0
-
-
-def write_section(path: Path, body: str) -> None:
-    """Replace (or append) the marked "Knowledge base at scale" section of ``path``."""
-    doc = path.read_text(encoding="utf-8")
-    section = f"{START}\n## Knowledge base at scale\n\n{body}\n{END}"
-    if START in doc and END in doc:
-        a, b = doc.index(START), doc.index(END) + len(END)
-        doc = doc[:a] + section + doc[b:]
-    else:
-        doc = doc.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(doc, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from docs_section import write_section  # benchmarks/docs_section.py
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -188,17 +189,9 @@ def main() -> int:
     for name, exp, got, dt in detail:
         print(f"  {name:<42} expected={exp or '-':<22} got={got or '-':<22} {dt:.2f}s")
     if args.write:
-        out = REPO / "docs" / "benchmarks.md"
-        text = out.read_text() if out.exists() else "# Benchmarks\n"
         slug = Path(args.manifest).resolve().parent.name
-        start, end = f"<!-- photos-{slug}:start -->", f"<!-- photos-{slug}:end -->"
         cmd = "benchmarks/bench_photos.py --write" + ("" if slug == "sample_media" else f" --manifest {Path(args.manifest).as_posix()}")
-        block = f"{start}\n## Photos: {slug}\n\nCommand: `.venv/bin/python {cmd}`\n\n{report}\n{end}"
-        if start in text:
-            text = text.split(start)[0] + block + text.split(end, 1)[1]
-        else:
-            text = text.rstrip() + "\n\n" + block + "\n"
-        out.write_text(text)
+        write_section(f"photos-{slug}", f"## Photos: {slug}\n\nCommand: `.venv/bin/python {cmd}`\n\n{report}")
     return 0
 
 

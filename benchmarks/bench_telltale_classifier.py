@@ -38,6 +38,7 @@ from diagnostics.engines.telltale_classifier import CLASSES, DEFAULT_MODEL_DIR, 
 from synth.telltales.dataset import generate_set  # noqa: E402
 from synth.telltales.metrics import classification_report, format_report  # noqa: E402
 from synth.telltales.scene import render_crop  # noqa: E402
+from docs_section import write_section  # noqa: E402  (benchmarks/docs_section.py)
 
 
 def main() -> int:
@@ -100,18 +101,10 @@ def main() -> int:
     report = "\n".join(lines)
     print(report)
     if args.write:
-        out = REPO / "docs" / "benchmarks.md"
-        text = out.read_text() if out.exists() else "# Benchmarks\n"
-        start, end = "<!-- telltale-classifier:start -->", "<!-- telltale-classifier:end -->"
-        block = (f"{start}\n## Tell-tale classifier\n\nCommand: `.venv/bin/python benchmarks/bench_telltale_classifier.py --write` "
+        write_section("telltale-classifier", (f"## Tell-tale classifier\n\nCommand: `.venv/bin/python benchmarks/bench_telltale_classifier.py --write` "
                  f"(measured {time.strftime('%Y-%m-%d')}). Training: `{meta['command'].strip()}`, "
                  f"{meta['train_seconds'] / 60:.1f} min training + "
-                 f"{meta.get('data_seconds_first_render', meta['data_seconds']) / 60:.1f} min rendering the sets on this machine.\n\n{report}\n{end}")
-        if start in text:
-            text = text.split(start)[0] + block + text.split(end, 1)[1]
-        else:
-            text = text.rstrip() + "\n\n" + block + "\n"
-        out.write_text(text)
+                 f"{meta.get('data_seconds_first_render', meta['data_seconds']) / 60:.1f} min rendering the sets on this machine.\n\n{report}"))
     return 0
 
 

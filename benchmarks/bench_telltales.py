@@ -46,6 +46,7 @@ from diagnostics.ingest import load_image  # noqa: E402
 from diagnostics.knowledge.store import KnowledgeBase  # noqa: E402
 from diagnostics.pipeline import Pipeline  # noqa: E402
 from diagnostics.telltales import LightsStage  # noqa: E402
+from docs_section import write_section  # noqa: E402  (benchmarks/docs_section.py)
 
 TARGET_S = 0.5
 SETS = [("dashboards and routers", SAMPLE_MEDIA_DIR / "dashboards" / "expected.csv"),
@@ -153,18 +154,10 @@ def main() -> int:
     report = "\n".join(lines)
     print(report)
     if args.write:
-        out = REPO / "docs" / "benchmarks.md"
-        text = out.read_text() if out.exists() else "# Benchmarks\n"
-        start, end = "<!-- lit-indicators:start -->", "<!-- lit-indicators:end -->"
-        block = (f"{start}\n## Lit indicators: tell-tales and status lights (issue 5)\n\n"
+        write_section("lit-indicators", (f"## Lit indicators: tell-tales and status lights (issue 5)\n\n"
                  f"Command: `.venv/bin/python benchmarks/bench_telltales.py --write`. Time added per photo by the "
                  f"lit-indicator stage alone (detection, crops, symbol classification, status-light labels), "
-                 f"target at most {TARGET_S} s on this CPU.\n\n{report}\n{end}")
-        if start in text:
-            text = text.split(start)[0] + block + text.split(end, 1)[1]
-        else:
-            text = text.rstrip() + "\n\n" + block + "\n"
-        out.write_text(text)
+                 f"target at most {TARGET_S} s on this CPU.\n\n{report}"))
     return 0
 
 
