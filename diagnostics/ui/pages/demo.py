@@ -91,6 +91,27 @@ def _metrics(report, noun: str) -> None:
     m[5].metric("Median time", f"{report.median_seconds:.1f} s", help="per file, wall time on this machine")
 
 
+def _report_section(manifest: Path, report_key: str, label: str, *, button_key: str, missing: str, icon: str,
+                    help: str | None = None):
+    """The shared head of a manifest tab: a note when the manifest is missing, else a
+    "Run all <label>" button (evaluation kept in ``st.session_state[report_key]``).
+
+    Returns:
+        ``(present, report)``: whether the manifest exists, and the kept report or None
+        (then an info line says which button to press).
+    """
+    if not manifest.is_file():
+        st.info(f"No {missing} manifest found ({manifest.relative_to(SAMPLE_MEDIA_DIR.parent).as_posix()}).", icon=icon)
+        return False, None
+    if st.button(f"Run all {label}", type="primary", key=button_key, icon=":material/play_arrow:",
+                 help=help):
+        _run(manifest, report_key)
+    report = st.session_state.get(report_key)
+    if report is None:
+        st.info(f"Press **Run all {label}** to analyse them.", icon=":material/play_arrow:")
+    return True, report
+
+
 # --------------------------------------------------------------------------- page
 
 session.page_user(SAMPLES_VIEW)
@@ -163,37 +184,32 @@ with tab_dash:
     st.caption(f"Manifest: {'/'.join(DASHBOARD_MANIFEST)} · car instrument clusters with lit tell-tales and router / "
                "modem panels with status lights. “Lights” lists every light that should be seen; precision and "
                "recall are per light class.")
-    if not dash_manifest.is_file():
-        st.info("No dashboard manifest found (sample_media/dashboards/expected.csv).", icon=":material/directions_car:")
-    else:
-        if st.button("Run all dashboards and routers", type="primary", key="demo_run_dash", icon=":material/play_arrow:"):
-            _run(dash_manifest, DASH_REPORT_KEY)
-        dash_report = st.session_state.get(DASH_REPORT_KEY)
-        if dash_report is None:
-            st.info("Press **Run all dashboards and routers** to analyse them.", icon=":material/play_arrow:")
-        else:
-            _metrics(dash_report, "photos")
-            if dash_report.lights_precision is not None:
-                lm = st.columns(6)
-                lm[0].metric("Lights precision", f"{dash_report.lights_precision:.2f}",
-                             help="lights found with the right class and colour / lights found")
-                lm[1].metric("Lights recall", f"{dash_report.lights_recall:.2f}",
-                             help="lights found with the right class and colour / lights expected")
-                st.dataframe([{"Class": c, "Found": int(m["found"]), "Expected": int(m["expected"]), "Right": int(m["tp"]),
-                               "Precision": float(m["precision"]), "Recall": float(m["recall"])}
-                              for c, m in sorted(dash_report.lights.items())],
-                             hide_index=True, width="stretch",
-                             column_config={"Precision": st.column_config.NumberColumn(format="%.2f"),
-                                            "Recall": st.column_config.NumberColumn(format="%.2f")})
-            table = []
-            for r in dash_report.rows:
-                if only_wrong and r.correct:
-                    continue
-                table.append({"File": Path(r.path).name, "Expected": r.expected or "(nothing)",
-                              "Found": ", ".join(r.codes) or "none", "Lights expected": ", ".join(r.lights_expected or []),
-                              "Lights seen": ", ".join(r.lights_found), "Result": RESULT_WORDS[_verdict(r)],
-                              "Time (s)": round(float(r.seconds), 1)})
-            st.dataframe(table, hide_index=True, width="stretch")
+    _, dash_report = _report_section(dash_manifest, DASH_REPORT_KEY, "dashboards and routers", button_key="demo_run_dash",
+                                     missing="dashboard",
+                                     icon=":material/directions_car:")
+    if dash_report is not None:
+        _metrics(dash_report, "photos")
+        if dash_report.lights_precision is not None:
+            lm = st.columns(6)
+            lm[0].metric("Lights precision", f"{dash_report.lights_precision:.2f}",
+                         help="lights found with the right class and colour / lights found")
+            lm[1].metric("Lights recall", f"{dash_report.lights_recall:.2f}",
+                         help="lights found with the right class and colour / lights expected")
+            st.dataframe([{"Class": c, "Found": int(m["found"]), "Expected": int(m["expected"]), "Right": int(m["tp"]),
+                           "Precision": float(m["precision"]), "Recall": float(m["recall"])}
+                          for c, m in sorted(dash_report.lights.items())],
+                         hide_index=True, width="stretch",
+                         column_config={"Precision": st.column_config.NumberColumn(format="%.2f"),
+                                        "Recall": st.column_config.NumberColumn(format="%.2f")})
+        table = []
+        for r in dash_report.rows:
+            if only_wrong and r.correct:
+                continue
+            table.append({"File": Path(r.path).name, "Expected": r.expected or "(nothing)",
+                          "Found": ", ".join(r.codes) or "none", "Lights expected": ", ".join(r.lights_expected or []),
+                          "Lights seen": ", ".join(r.lights_found), "Result": RESULT_WORDS[_verdict(r)],
+                          "Time (s)": round(float(r.seconds), 1)})
+        st.dataframe(table, hide_index=True, width="stretch")
 
 # ----------------------------------------------------------------- videos and voice notes
 with tab_av:
@@ -201,15 +217,11 @@ with tab_av:
     st.caption(f"Manifest: {'/'.join(AV_MANIFEST)} · videos (frames, blinking lights, sound track) and voice notes "
                "or recordings (speech, beeps). Several expected codes are separated by “;”; the transcript column "
                "gives the word error rate of the speech-to-text.")
-    if not av_manifest.is_file():
-        st.info("No video/voice-note manifest found (sample_media/av/expected.csv).", icon=":material/movie:")
-    else:
-        if st.button("Run all videos and voice notes", type="primary", key="demo_run_av",
-                     icon=":material/play_arrow:", help="Takes a few minutes: every clip is watched and listened to."):
-            _run(av_manifest, AV_REPORT_KEY)
-        av_report = st.session_state.get(AV_REPORT_KEY)
+    present, av_report = _report_section(av_manifest, AV_REPORT_KEY, "videos and voice notes",
+                                         button_key="demo_run_av", missing="video/voice-note", icon=":material/movie:",
+                                         help="Takes a few minutes: every clip is watched and listened to.")
+    if present:
         if av_report is None:
-            st.info("Press **Run all videos and voice notes** to analyse them.", icon=":material/play_arrow:")
             av_rows = [{"File": s.name.split("/", 1)[-1], "Expected": s.expected or "(no code)"}
                        for s in samples if s.name.startswith(AV_MANIFEST[0] + "/")]
             if av_rows:
