@@ -59,6 +59,7 @@ import numpy as np
 
 from .errors import EngineError
 from .knowledge.keys import match_key
+from .vision.blink import HUE_BORDERS
 from .schema import FAMILY_APPLIANCE, FAMILY_ROUTER, FAMILY_TELLTALE, BBox, CodeCandidate, DisplayReading, TextReading
 from .vision.indicators import LitIndicator, find_lit_indicators
 
@@ -129,7 +130,8 @@ USUAL_COLOURS = {
 }
 """The colour each tell-tale usually has (ISO 2575 / UN R121 conventions: red = danger,
 amber = warning, green = on, blue = main beam); power steering is red or amber by make."""
-BORDER_HUES = ((("RED", "AMBER"), 12.0, 24.0), (("AMBER", "GREEN"), 60.0, 76.0), (("GREEN", "BLUE"), 165.0, 185.0))
+_BORDER_MARGIN = {("RED", "AMBER"): 6.0, ("AMBER", "GREEN"): 8.0, ("GREEN", "BLUE"): 10.0}
+BORDER_HUES = tuple((pair, HUE_BORDERS[pair] - m, HUE_BORDERS[pair] + m) for pair, m in _BORDER_MARGIN.items())
 """Hue bands (degrees) around the borders of :func:`~diagnostics.vision.blink.colour_name`
 where a camera's white balance can tip a light into the next colour: there a named
 symbol takes its usual colour when that is one of the two."""

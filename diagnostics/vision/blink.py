@@ -127,6 +127,11 @@ def hue_saturation(rgb: np.ndarray | tuple[float, float, float]) -> tuple[float,
     return float(h), float(d / mx)
 
 
+HUE_BORDERS = {("RED", "AMBER"): 18.0, ("AMBER", "GREEN"): 68.0, ("GREEN", "BLUE"): 175.0}
+"""Hue (degrees) where :func:`colour_name` passes from one colour to the next (blue turns
+back to red at 300)."""
+
+
 def colour_name(rgb: np.ndarray | tuple[float, float, float]) -> str:
     """Name the colour of a light from the RGB it adds (any scale, non-negative).
 
@@ -137,11 +142,11 @@ def colour_name(rgb: np.ndarray | tuple[float, float, float]) -> str:
     h, s = hue_saturation(rgb)
     if s < 0.28:
         return "WHITE"
-    if h < 18 or h >= 300:
+    if h < HUE_BORDERS["RED", "AMBER"] or h >= 300:
         return "RED"
-    if h < 68:
+    if h < HUE_BORDERS["AMBER", "GREEN"]:
         return "AMBER"
-    if h < 175:
+    if h < HUE_BORDERS["GREEN", "BLUE"]:
         return "GREEN"
     return "BLUE"
 
